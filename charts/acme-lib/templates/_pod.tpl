@@ -1,0 +1,103 @@
+{{/* Pod securityContext for Pod Security "restricted"; only the ids are values, the rest is not negotiable. */}}
+{{- define "acme-lib.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.securityContext.runAsUser }}
+runAsGroup: {{ .Values.securityContext.runAsGroup }}
+fsGroup: {{ .Values.securityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Container securityContext for Pod Security "restricted". */}}
+{{- define "acme-lib.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* startup, readiness and liveness probes on the named http port; each map's extra keys are probe timings. */}}
+{{- define "acme-lib.probes" -}}
+{{- range $kind := list "startup" "readiness" "liveness" }}
+{{- $probe := get $.Values.probes $kind }}
+{{ $kind }}Probe:
+  httpGet:
+    path: {{ $probe.path }}
+    port: http
+  {{- toYaml (omit $probe "path") | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* True (non-empty) when the cluster has the native preStop sleep action (GA in Kubernetes 1.30). */}}
+{{- define "acme-lib.hasSleepAction" -}}
+{{- if semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version }}true{{ end }}
+{{- end }}
+
+{{/* preStop delay: lets endpoints and the edge drop the pod before SIGTERM; native sleep needs no shell in the image. */}}
+{{- define "acme-lib.lifecycle" -}}
+preStop:
+{{- if include "acme-lib.hasSleepAction" . }}
+  sleep:
+    seconds: {{ .Values.shutdown.preStopSleepSeconds }}
+{{- else }}
+  exec:
+    command: ["sleep", {{ .Values.shutdown.preStopSleepSeconds | toString | quote }}]
+{{- end }}
+{{- end }}
+
+{{/* Deployment strategy from values: the brief's surge 2 / unavailable 1, or 0 unavailable. */}}
+{{- define "acme-lib.strategy" -}}
+type: RollingUpdate
+rollingUpdate:
+  maxSurge: {{ .Values.strategy.maxSurge }}
+  maxUnavailable: {{ .Values.strategy.maxUnavailable }}
+{{- end }}
+
+{{/* Spread over zones and hosts; pod-template-hash keeps the spread per revision during a rollout. */}}
+{{- define "acme-lib.topologySpread" -}}
+{{- $spread := .Values.topologySpread }}
+{{- range $key, $when := dict "topology.kubernetes.io/zone" $spread.zoneWhenUnsatisfiable "kubernetes.io/hostname" $spread.hostnameWhenUnsatisfiable }}
+- maxSkew: {{ $spread.maxSkew }}
+  topologyKey: {{ $key }}
+  whenUnsatisfiable: {{ $when }}
+  labelSelector:
+    matchLabels:
+      {{- include "acme-lib.selectorLabels" $ | nindent 6 }}
+  matchLabelKeys: [pod-template-hash]
+{{- end }}
+{{- end }}
+
+{{/* Pod-level fields both app charts set the same way. */}}
+{{- define "acme-lib.podSpecCommon" -}}
+serviceAccountName: {{ include "acme-lib.serviceAccountName" . }}
+automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
+terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+securityContext:
+  {{- include "acme-lib.podSecurityContext" . | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- if .Values.topologySpread.enabled }}
+topologySpreadConstraints:
+  {{- include "acme-lib.topologySpread" . | trim | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
