@@ -1,0 +1,1 @@
+"""Acme chart suite harness: render charts, check invariants, verify deployed releases."""

@@ -1,0 +1,13 @@
+// Pins the upstream modules whose CRD manifests the local cluster installs.
+// Nothing here is built: `go mod download -json` only locates the CRD files in the
+// module cache (see harness/cluster/crds.py), so go.sum pins every byte we apply.
+module acme.local/tools/crds
+
+go 1.26
+
+require (
+	github.com/cert-manager/cert-manager v1.21.2
+	github.com/prometheus-operator/prometheus-operator v0.85.0
+	github.com/vmware-tanzu/velero v1.18.3
+	sigs.k8s.io/gateway-api v1.6.3
+)
