@@ -11,12 +11,6 @@
 {{/* Every semantic error in the values, shared and API-specific, reported in one fail. */}}
 {{- define "acme-api.validateValues" -}}
 {{- $errors := list (include "acme-lib.commonErrors" .) }}
-{{- if not .Values.database.existingSecret }}
-{{- $errors = append $errors "- database.existingSecret is empty: POSTGRES_URL must come from a Secret" }}
-{{- end }}
-{{- if not .Values.database.existingSecretKey }}
-{{- $errors = append $errors "- database.existingSecretKey is empty: name the Secret key holding the URL" }}
-{{- end }}
 {{- if and .Values.networkPolicy.enabled (eq .Values.database.mode "external") (not .Values.database.externalCIDRs) }}
 {{- $errors = append $errors "- database.mode is external but database.externalCIDRs is empty: the egress policy would block the database" }}
 {{- end }}
