@@ -1,0 +1,79 @@
+{{/* database.serviceName: the contract name of the database Service (docs/contract.md). */}}
+{{- define "database.serviceName" -}}
+acme-db
+{{- end }}
+
+{{/* database.secretName: the Secret the API reads POSTGRES_URL from (rendered or existing). */}}
+{{- define "database.secretName" -}}
+{{- .Values.auth.existingSecret | default "acme-db-credentials" }}
+{{- end }}
+
+{{/* database.chart: chart name and version for the helm.sh/chart label. */}}
+{{- define "database.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* database.selectorLabels: the stable subset used in selectors (never version or chart). */}}
+{{- define "database.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: database
+{{- end }}
+
+{{/* database.labels: the full contract label set for every object. */}}
+{{- define "database.labels" -}}
+{{ include "database.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: acme
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ include "database.chart" . }}
+{{- end }}
+
+{{/* database.image: repository:tag, plus @digest when pinned. */}}
+{{- define "database.image" -}}
+{{- $img := .Values.inCluster.image -}}
+{{- printf "%s:%s" $img.repository $img.tag }}{{ with $img.digest }}@{{ . }}{{ end }}
+{{- end }}
+
+{{/* database.password: explicit value, else the one already in the cluster, else a new random one (first install only). */}}
+{{- define "database.password" -}}
+{{- if .Values.auth.password -}}
+{{- .Values.auth.password -}}
+{{- else -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "database.secretName" .) -}}
+{{- if and $existing $existing.data (hasKey $existing.data "password") -}}
+{{- index $existing.data "password" | b64dec -}}
+{{- else -}}
+{{- randAlphaNum 32 -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
+{{/* database.validateValues: collect every configuration error and fail once. */}}
+{{- define "database.validateValues" -}}
+{{- $errors := list -}}
+{{- if eq .Values.mode "external" -}}
+  {{- $ext := .Values.external -}}
+  {{- if and (empty $ext.addresses) (empty $ext.host) -}}
+    {{- $errors = append $errors "database.external: set addresses (EndpointSlice) or host (ExternalName)" -}}
+  {{- end -}}
+  {{- if and $ext.addresses $ext.host -}}
+    {{- $errors = append $errors "database.external: set addresses or host, not both" -}}
+  {{- end -}}
+  {{- if and $ext.host (ne (int $ext.port) 5432) -}}
+    {{- $errors = append $errors "database.external.port: an ExternalName Service cannot remap ports; host mode needs port 5432" -}}
+  {{- end -}}
+  {{- if empty $ext.cidrs -}}
+    {{- $errors = append $errors "database.external.cidrs: list the database subnet so API egress can be limited to it" -}}
+  {{- end -}}
+  {{- if and (empty .Values.auth.existingSecret) (empty .Values.auth.password) -}}
+    {{- $errors = append $errors "database.auth: external mode needs existingSecret (or password from an environment variable); a generated password would not match the server" -}}
+  {{- end -}}
+{{- end -}}
+{{- if and .Values.auth.existingSecret .Values.auth.password -}}
+  {{- $errors = append $errors "database.auth: set existingSecret or password, not both" -}}
+{{- end -}}
+{{- if $errors -}}
+  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
+{{- end -}}
+{{- end }}
