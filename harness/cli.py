@@ -1,0 +1,132 @@
+"""Command line: `harness render|check|checks|lint` (also `python -m harness`, `acme-harness`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import HarnessError
+from .pipeline import RunOptions, Selection, build_scenarios, plan_scenarios, run_checks
+from .project import Project
+from .registry import all_checks, select_checks
+from .render import Renderer
+from .report import FORMATS, summary, to_table
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description="Render the Acme charts and check their invariants.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def selection(p):
+        p.add_argument("--chart", action="append", default=[], help="only this chart's matrix (repeatable)")
+        p.add_argument("--env", action="append", default=[], help="only this helmfile environment (repeatable)")
+        p.add_argument("--jobs", type=int, default=None, help="parallel helm processes (default: cores)")
+        p.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/render")
+
+    render = sub.add_parser("render", help="render the values matrix and print what was rendered")
+    selection(render)
+    render.add_argument("--out", type=Path, help="also write each scenario's manifests to DIR/<scenario>.yaml")
+
+    check = sub.add_parser("check", help="render and run every check; non-zero exit on any finding")
+    selection(check)
+    check.add_argument("--only", action="append", default=[], metavar="ID", help="check id or family (repeatable)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="table")
+    check.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    check.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    check.add_argument("--base-ref", help="git ref for upgrade safety (default origin/main, else HEAD~1)")
+    check.add_argument("--kubeconfig", help="API server for schema validation (default $KUBECONFIG)")
+
+    sub.add_parser("checks", help="list check ids, severities and descriptions")
+    lint = sub.add_parser("lint", help="helm lint --strict per ci scenario, README drift, helmfile lint")
+    lint.add_argument("--chart", action="append", default=[])
+    lint.add_argument("--jobs", type=int, default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except HarnessError as exc:
+        print(f"harness {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"harness {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _cmd_checks(args) -> int:
+    for check in all_checks():
+        scope = " [environment]" if check.needs.value == "environment" else ""
+        print(f"{check.id:30} {check.severity.value:8} {check.description}{scope}")
+    return 0
+
+
+def _scenarios(args, project: Project, needs_baseline: bool, base_ref=None, kubeconfig=None):
+    plans = plan_scenarios(project, Selection(tuple(args.chart), tuple(args.env)))
+    if not plans:
+        raise HarnessError("nothing to render: no charts/ and no matrices/ found")
+    options = RunOptions(workers=args.jobs, base_ref=base_ref, kubeconfig=kubeconfig, use_cache=not args.no_cache)
+    renderer = Renderer(project, options.workers, use_cache=options.use_cache)
+    return build_scenarios(project, plans, renderer, options, needs_baseline)
+
+
+def _cmd_render(args) -> int:
+    project = Project.discover()
+    started = time.perf_counter()
+    scenarios = _scenarios(args, project, needs_baseline=False)
+    failed = 0
+    for scenario in scenarios:
+        state = "FAILED " + "; ".join(scenario.render_errors) if scenario.render_errors else "ok"
+        failed += bool(scenario.render_errors)
+        print(f"{scenario.name:50} {len(scenario.manifests):4} objects  {state}")
+        if args.out:
+            from .yamlio import dump_yaml
+
+            target = args.out / f"{scenario.name.replace('/', '_')}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("---\n".join(dump_yaml(o.doc) for o in scenario.manifests))
+    print(f"{len(scenarios)} scenarios rendered in {time.perf_counter() - started:.2f}s, {failed} failed")
+    return 1 if failed else 0
+
+
+def _cmd_check(args) -> int:
+    project = Project.discover()
+    checks = select_checks(args.only)
+    wants_upgrade = any(c.id.startswith("upgrade.") for c in checks)
+    scenarios = _scenarios(args, project, wants_upgrade, args.base_ref, args.kubeconfig)
+    outcomes = run_checks(scenarios, checks)
+    report = FORMATS[args.format](outcomes)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(report)
+        print(summary(outcomes))
+    else:
+        sys.stdout.write(report)
+    if args.junit:
+        args.junit.parent.mkdir(parents=True, exist_ok=True)
+        args.junit.write_text(FORMATS["junit"](outcomes))
+    return 1 if any(o.findings for o in outcomes) else 0
+
+
+def _cmd_lint(args) -> int:
+    from .lint import lint
+
+    project = Project.discover()
+    charts = project.chart_names()
+    for chart in args.chart:
+        if chart not in charts:
+            raise HarnessError(f"unknown chart `{chart}` (known: {', '.join(charts) or 'none'})")
+    selected = args.chart or charts
+    documented = [p.parent.name for p in sorted(project.charts_dir.glob("*/Chart.yaml"))
+                  if not args.chart or p.parent.name in args.chart]
+    runs, failures = lint(project, selected, documented, args.jobs)
+    for line in failures:
+        print(line, file=sys.stderr)
+    print(f"lint: {runs} runs, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+_COMMANDS = {"checks": _cmd_checks, "render": _cmd_render, "check": _cmd_check, "lint": _cmd_lint}

@@ -1,0 +1,179 @@
+"""From a selection (charts, environments) to rendered scenarios and check outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .baseline import Baseline, resolve_baseline
+from .errors import HarnessError
+from .helmfile import HelmfileState, environment_names, load_state
+from .manifests import Manifests
+from .matrix import Case, load_matrices
+from .policy import IntendedFlows, load_intended_flows
+from .project import Project
+from .registry import Check, CheckSkipped, Finding, Needs
+from .render import Renderer, RenderJob
+from .scenario import Scenario
+from .schemas import OpenAPISchemas
+from .settings import Settings
+from .yamlio import load_yaml_file
+
+PLATFORM = "acme-platform"
+
+
+@dataclass(frozen=True)
+class Selection:
+    charts: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()
+
+
+@dataclass
+class ScenarioPlan:
+    """What to render for one scenario: the jobs under test and the reference jobs."""
+
+    name: str
+    jobs: list[RenderJob]
+    reference_jobs: list[RenderJob] = field(default_factory=list)
+    environment: str | None = None
+    is_environment: bool = False
+    helmfile: HelmfileState | None = None
+
+
+def plan_scenarios(project: Project, selection: Selection) -> list[ScenarioPlan]:
+    matrices = load_matrices(project)
+    known_envs = environment_names(project)
+    for chart in selection.charts:
+        if chart not in matrices:
+            raise HarnessError(f"unknown chart `{chart}` (known: {', '.join(sorted(matrices)) or 'none'})")
+    for env in selection.environments:
+        if env not in known_envs:
+            raise HarnessError(f"unknown environment `{env}` (known: {', '.join(known_envs) or 'none'})")
+    charts = selection.charts or (tuple(sorted(matrices)) if not selection.environments else ())
+    envs = selection.environments or (tuple(known_envs) if not selection.charts else ())
+    plans: list[ScenarioPlan] = []
+    for env in envs:
+        state = load_state(project, env)
+        jobs = [RenderJob(r.chart_dir, r.name, r.namespace, r.values_files, label=f"{r.name}@{env}")
+                for r in state.releases]
+        if jobs:
+            plans.append(ScenarioPlan(f"env/{env}", jobs, [], env, True, state))
+    for chart in charts:
+        for case in matrices[chart].cases:
+            if selection.environments and case.environment not in selection.environments:
+                continue
+            if case.name.startswith("env/") and case.environment in envs:
+                continue  # the environment scenario renders exactly this, beside the other releases
+            plans.append(ScenarioPlan(case.label, [_case_job(project, case)],
+                                      _reference_jobs(project, case, known_envs), case.environment))
+    return plans
+
+
+def _case_job(project: Project, case: Case) -> RenderJob:
+    return RenderJob(project.charts_dir / case.chart, case.release, case.namespace, case.values_files,
+                     case.inline_values, label=case.label)
+
+
+def _reference_jobs(project: Project, case: Case, known_envs: list[str]) -> list[RenderJob]:
+    """The platform render an application chart is checked against (same environment, else defaults)."""
+    platform_dir = project.charts_dir / PLATFORM
+    if case.chart == PLATFORM or not (platform_dir / "Chart.yaml").exists():
+        return []
+    layer = project.values_dir / PLATFORM / f"{case.environment}.yaml"
+    files = (layer,) if case.environment in known_envs and layer.exists() else ()
+    return [RenderJob(platform_dir, PLATFORM, case.namespace, files, label=f"{PLATFORM} (reference)")]
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    check: Check
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""
+
+
+@dataclass
+class RunOptions:
+    workers: int | None = None
+    base_ref: str | None = None
+    upgrade: bool = True
+    kubeconfig: str | None = None
+    use_cache: bool = True
+
+
+def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Renderer,
+                    options: RunOptions, needs_baseline: bool) -> list[Scenario]:
+    baseline = resolve_baseline(project, options.base_ref) if needs_baseline else Baseline(None, "not requested")
+    base_jobs = {job: _at_base(job, project, baseline) for plan in plans for job in plan.jobs}
+    every_job = [j for p in plans for j in (*p.jobs, *p.reference_jobs)]
+    every_job += [j for j in base_jobs.values() if j is not None]
+    results = dict(zip(every_job, renderer.render_all(every_job)))
+    intended = load_intended_flows(project.intended_flows) if project.intended_flows.exists() else None
+    schemas = OpenAPISchemas.from_kubeconfig(options.kubeconfig)
+    settings = Settings()
+    scenarios = []
+    for plan in plans:
+        manifests, errors = _combine(results[j] for j in plan.jobs)
+        reference, _ = _combine(results[j] for j in plan.reference_jobs)
+        base_results = [results.get(base_jobs[j]) for j in plan.jobs if base_jobs[j] is not None]
+        base, base_errors = _combine(base_results)
+        note = baseline.note
+        if not base_results:
+            base, note = None, (baseline.note if baseline.charts_dir is None else f"chart not present at {baseline.note}")
+        elif base_errors:
+            base, note = None, f"upgrade safety skipped: render at {baseline.note} failed: {base_errors[0]}"
+        scenario = Scenario(
+            name=plan.name, manifests=manifests, environment=plan.environment, is_environment=plan.is_environment,
+            reference=manifests.merged(reference) if plan.reference_jobs else None,
+            values=_values_layers(plan.jobs), baseline=base, baseline_note=note, helmfile=plan.helmfile,
+            intended=intended, settings=settings, schemas=schemas, render_errors=errors)
+        scenarios.append(scenario)
+    return scenarios
+
+
+def _at_base(job: RenderJob, project: Project, baseline: Baseline) -> RenderJob | None:
+    if baseline.charts_dir is None:
+        return None
+    chart_dir = baseline.charts_dir / job.chart_dir.name
+    if not (chart_dir / "Chart.yaml").exists():
+        return None
+    return RenderJob(chart_dir, job.release, job.namespace, job.values_files, job.inline_values,
+                     label=f"{job.describe()} at base")
+
+
+def _combine(results) -> tuple[Manifests, list[str]]:
+    manifests, errors = Manifests(), []
+    for result in results:
+        if result is None:
+            continue
+        if result.error:
+            errors.append(f"{result.job.describe()}: {result.error}")
+        for obj in Manifests.from_documents(result.documents, result.job.release, result.job.namespace):
+            manifests.add(obj)
+    return manifests, errors
+
+
+def _values_layers(jobs: list[RenderJob]) -> list:
+    layers = []
+    for job in jobs:
+        layers += [load_yaml_file(Path(p)) if Path(p).exists() else None for p in job.values_files]
+        if job.inline_values:
+            layers.append(yaml.safe_load(job.inline_values))
+    return [layer for layer in layers if layer]
+
+
+def run_checks(scenarios: list[Scenario], checks: list[Check]) -> list[Outcome]:
+    outcomes = []
+    for scenario in scenarios:
+        for check in checks:
+            if check.needs is Needs.ENVIRONMENT and not scenario.is_environment:
+                continue
+            outcome = Outcome(scenario.name, check)
+            try:
+                outcome.findings = [f.located(scenario.name) for f in check.run(scenario, check)]
+            except CheckSkipped as skip:
+                outcome.skipped = str(skip)
+            outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,53 @@
+"""Helm releases as stored in the cluster: one Secret per revision (labels name/version/status)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .snapshot import Obj
+
+
+@dataclass(frozen=True)
+class Revision:
+    name: str
+    version: int
+    status: str
+    secret: Obj
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """The manifest helm applied at this revision (release payload: base64 of gzipped JSON)."""
+        payload = base64.b64decode(base64.b64decode(self.secret["data"]["release"]))
+        if payload[:2] == b"\x1f\x8b":
+            payload = gzip.decompress(payload)
+        text = json.loads(payload).get("manifest", "")
+        return [d for d in yaml.load_all(text, Loader=yaml.CSafeLoader) if isinstance(d, dict)]
+
+
+def revisions(secrets: list[Obj]) -> dict[str, list[Revision]]:
+    """release name -> revisions, newest first."""
+    found: dict[str, list[Revision]] = {}
+    for secret in secrets:
+        labels = secret["metadata"].get("labels", {})
+        if labels.get("owner") != "helm" or not labels.get("version", "").isdigit():
+            continue
+        found.setdefault(labels["name"], []).append(
+            Revision(labels["name"], int(labels["version"]), labels.get("status", ""), secret))
+    for revs in found.values():
+        revs.sort(key=lambda r: r.version, reverse=True)
+    return found
+
+
+def deployed_manifests(secrets: list[Obj]) -> list[dict[str, Any]]:
+    """Every object of the currently deployed revision of every release."""
+    docs: list[dict[str, Any]] = []
+    for revs in revisions(secrets).values():
+        current = next((r for r in revs if r.status == "deployed"), None)
+        if current is not None:
+            docs += current.manifest()
+    return docs

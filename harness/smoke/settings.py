@@ -1,0 +1,45 @@
+"""What a smoke run expects, with the reason for each default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The three releases of docs/contract.md, in dependency order.
+RELEASES = ("acme-platform", "acme-api", "acme-ui")
+
+
+@dataclass(frozen=True)
+class SmokeSettings:
+    env: str = "local"
+    namespace: str = "acme"
+    releases: tuple[str, ...] = RELEASES
+    # release -> revision the caller just deployed (e.g. after an upgrade); others only need `deployed`.
+    expected_revisions: dict[str, int] = field(default_factory=dict)
+    # cert-manager renews 30 days before expiry; under 14 days left means renewal is failing.
+    cert_min_days: int = 14
+    # A pod still Pending after this long is unschedulable or stuck, not just slow.
+    pending_deadline_seconds: int = 120
+    # kubelet's back-off reaches minutes after ~3 restarts; by then it is a crash loop.
+    max_restarts: int = 3
+    # Components that must never be reachable from outside the cluster.
+    internal_components: tuple[str, ...] = ("database", "metrics")
+    # Whether containers actually run (false on the kwok cluster): HTTP checks need it.
+    data_plane: bool = False
+    http: "HttpSettings" = field(default_factory=lambda: HttpSettings())
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    # host -> address to connect to instead of DNS (like curl --resolve), for pre-DNS checks.
+    resolve: dict[str, str] = field(default_factory=dict)
+    https_port: int = 443
+    http_port: int = 80
+    ca_file: str | None = None  # None: the system trust store
+    ui_host: str = "www.acme.com"
+    api_host: str = "api.acme.com"
+    api_health_path: str = "/healthz/ready"
+    # Browsers pin HTTPS for at least half a year before HSTS is worth having (preload wants 1 y).
+    min_hsts_seconds: int = 15552000
+    # Fingerprinted assets must be cacheable for at least a day to spare the origin.
+    min_asset_max_age: int = 86400
+    timeout: float = 5.0

@@ -1,0 +1,40 @@
+"""YAML loading with the C loader (parse once, fast) and errors that name the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import HarnessError
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml is part of the pinned wheel
+    _Loader = yaml.SafeLoader
+
+
+def load_yaml_file(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(), Loader=_Loader)
+    except FileNotFoundError:
+        raise HarnessError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise HarnessError(f"{path}: invalid YAML: {_one_line(exc)}") from None
+
+
+def load_all(text: str, source: str) -> list[Any]:
+    """Every non-empty document of a multi-document stream (helm template output)."""
+    try:
+        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+    except yaml.YAMLError as exc:
+        raise HarnessError(f"{source}: invalid YAML: {_one_line(exc)}") from None
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
