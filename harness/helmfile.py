@@ -48,7 +48,7 @@ def environment_names(project: Project) -> list[str]:
         for doc in _documents(project, project.helmfile.read_text().replace("{{", "{ {")) or []:
             if isinstance(doc, dict) and isinstance(doc.get("environments"), dict):
                 return sorted(doc["environments"])
-    return sorted({p.stem for p in project.values_dir.glob("*/*.yaml")})
+    return sorted({p.stem for name in DEFAULT_RELEASES for p in (project.values_dir / name).glob("*.yaml")})
 
 
 def load_state(project: Project, environment: str) -> HelmfileState:

@@ -34,6 +34,7 @@ class Endpoint:
     namespace_labels: tuple[tuple[str, str], ...] = ()
     ports: tuple[PortSpec, ...] = ()
     workload: K8sObject | None = None
+    serves_only: bool = False  # an address behind a selector-less Service: a destination, never a source
 
     @property
     def in_cluster(self) -> bool:
@@ -177,7 +178,8 @@ def _external_service_endpoints(spec: ComponentSpec, manifests: Manifests) -> It
         for endpoint in slice_obj.doc.get("endpoints") or []:
             for address in endpoint.get("addresses") or []:
                 try:
-                    yield Endpoint(spec.name, ipaddress.IPv4Address(address), ports=ports, workload=slice_obj)
+                    yield Endpoint(spec.name, ipaddress.IPv4Address(address), ports=ports, workload=slice_obj,
+                                   serves_only=True)
                 except ValueError:
                     continue
 
@@ -211,7 +213,7 @@ class FlowResult:
 
 def candidate_ports(target: Endpoint, everything: list[Endpoint], intended: IntendedFlows) -> set[tuple[int, str]]:
     """Ports worth probing: what an in-cluster pod listens on; for an outside address, any port we know of."""
-    if target.in_cluster:
+    if target.in_cluster or target.serves_only:
         return {(p.port, p.protocol) for p in target.ports}
     ports = {(p.port, p.protocol) for e in everything for p in e.ports}
     ports |= {(f.port, f.protocol) for f in intended.flows} | {(443, "TCP"), (80, "TCP")}
@@ -219,14 +221,24 @@ def candidate_ports(target: Endpoint, everything: list[Endpoint], intended: Inte
 
 
 def flow_matrix(intended: IntendedFlows, manifests: Manifests) -> list[FlowResult]:
-    """Every (source, target, port) among the resolved endpoints, with both verdicts."""
+    """Every (source, target, port) with both verdicts, for flows that touch our namespace.
+
+    Flows between two neighbours (edge -> internet, monitoring -> dns) are theirs to govern,
+    so only pairs with at least one end in a namespace where Acme pods run are evaluated.
+    """
     endpoints = resolve_endpoints(intended, manifests)
     everything = [e for group in endpoints.values() for e in group]
+    ours = {e.namespace for name, group in endpoints.items() if (spec := intended.component(name)) and spec.rendered
+            for e in group if e.in_cluster}
     policies = PolicySet(manifests.of_kind("NetworkPolicy"))
     results = []
     for source in everything:
         for target in everything:
-            if source is target or source.name == target.name:
+            if source.serves_only or source.name == target.name:
+                continue
+            # An address outside the cluster is ours to guard only on our own pods' egress.
+            touches_ours = source.namespace in ours or (target.namespace in ours and not target.serves_only)
+            if not touches_ours:
                 continue
             for port, protocol in sorted(candidate_ports(target, everything, intended)):
                 results.append(FlowResult(source, target, port, protocol,

@@ -81,9 +81,15 @@ def _reference_jobs(project: Project, case: Case, known_envs: list[str]) -> list
     platform_dir = project.charts_dir / PLATFORM
     if case.chart == PLATFORM or not (platform_dir / "Chart.yaml").exists():
         return []
-    layer = project.values_dir / PLATFORM / f"{case.environment}.yaml"
-    files = (layer,) if case.environment in known_envs and layer.exists() else ()
-    return [RenderJob(platform_dir, PLATFORM, case.namespace, files, label=f"{PLATFORM} (reference)")]
+    def job(env: str | None) -> RenderJob:
+        layer = project.values_dir / PLATFORM / f"{env}.yaml"
+        files = (layer,) if env and layer.exists() else ()
+        return RenderJob(platform_dir, PLATFORM, case.namespace, files, label=f"{PLATFORM}@{env or 'defaults'} (reference)")
+
+    if case.environment in known_envs:
+        return [job(case.environment)]
+    # Not tied to an environment: whatever the platform renders in any of them may be referenced.
+    return [job(None), *(job(env) for env in known_envs)]
 
 
 @dataclass
@@ -127,7 +133,7 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
         scenario = Scenario(
             name=plan.name, manifests=manifests, environment=plan.environment, is_environment=plan.is_environment,
             reference=manifests.merged(reference) if plan.reference_jobs else None,
-            values=_values_layers(plan.jobs), baseline=base, baseline_note=note, helmfile=plan.helmfile,
+            values=_values_layers([*plan.jobs, *plan.reference_jobs]), baseline=base, baseline_note=note, helmfile=plan.helmfile,
             intended=intended, settings=settings, schemas=schemas, render_errors=errors)
         scenarios.append(scenario)
     return scenarios

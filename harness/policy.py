@@ -67,7 +67,7 @@ def load_intended_flows(path: Path) -> IntendedFlows:
         raise HarnessError(f"{path}: cluster.podCIDR: {exc}") from None
     components = tuple(_component(path, n, s) for n, s in (raw.get("components") or {}).items())
     probes = tuple(_component(path, n, s) for n, s in (raw.get("probes") or {}).items())
-    names = {c.name for c in components}
+    names = {c.name for c in (*components, *probes)}
     flows = set()
     for index, entry in enumerate(raw.get("flows") or []):
         where = f"{path}: flows[{index}]"
