@@ -99,7 +99,8 @@ spec:
 {{- if .Values.tls.enabled }}
 {{- $annotations = merge $annotations .Values.ingress.redirectAnnotations }}
 {{- end }}
-{{- $annotations = merge .Values.ingress.annotations $annotations }}
+{{- /* merge writes into its first argument: copy so .Values stays untouched. */}}
+{{- $annotations = merge (deepCopy .Values.ingress.annotations) $annotations }}
 {{- with $annotations }}
 {{- toYaml . }}
 {{- end }}
