@@ -1,0 +1,113 @@
+"""Each smoke check passes on a healthy snapshot and fails on a snapshot broken just for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Callable
+
+import pytest
+
+from conftest import NOW, endpoint_slice, pod, release_secret, service, tls_secret
+from harness.smoke.registry import Status, all_smoke_checks, run_check
+from harness.smoke.settings import SmokeSettings
+from harness.smoke.snapshot import Snapshot
+
+API_CHECKS = [c for c in all_smoke_checks() if not c.id.startswith("http.")]
+HTTP_CHECKS = [c for c in all_smoke_checks() if c.id.startswith("http.")]
+
+
+def outcome(check_id: str, snap: Snapshot, settings: SmokeSettings):
+    check = next(c for c in all_smoke_checks() if c.id == check_id)
+    return run_check(check, snap, settings)
+
+
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.id)
+def test_passes_on_a_healthy_environment(check, healthy, settings):
+    result = run_check(check, healthy, settings)
+    assert result.status is Status.PASS, result.findings
+
+
+def _set(path: Callable[[Snapshot], dict], key: str, value) -> Callable[[Snapshot], None]:
+    return lambda snap: path(snap).__setitem__(key, value)
+
+
+def _ca_break(kind: str):
+    def breaker(snap: Snapshot, ca) -> None:
+        if kind == "missing":
+            snap.tls_secrets.clear()
+        elif kind == "wrong-host":
+            snap.tls_secrets[:] = [tls_secret("acme-api-tls", ca, "www.acme.com")]
+        else:
+            snap.tls_secrets[:] = [tls_secret("acme-api-tls", ca, "api.acme.com", not_after=NOW + dt.timedelta(days=3))]
+    return breaker
+
+
+BREAKS: list[tuple[str, str, Callable]] = [
+    ("release.deployed", "newest-revision-failed",
+     lambda s, ca: s.release_secrets.append(release_secret("acme-api", 3, "failed", []))),
+    ("release.deployed", "release-missing", lambda s, ca: s.release_secrets.pop()),
+    ("release.deployed", "pending-upgrade",
+     lambda s, ca: s.release_secrets.append(release_secret("acme-ui", 2, "pending-upgrade", []))),
+    ("deployment.rolled-out", "one-replica-unavailable",
+     lambda s, ca: s.deployments[0]["status"].update(availableReplicas=2)),
+    ("deployment.rolled-out", "spec-not-observed", lambda s, ca: s.deployments[0]["metadata"].update(generation=2)),
+    ("deployment.rolled-out", "old-pods-remain", lambda s, ca: s.deployments[0]["status"].update(replicas=5)),
+    ("deployment.rolled-out", "progress-deadline-exceeded",
+     lambda s, ca: s.deployments[0]["status"]["conditions"][0].update(reason="ProgressDeadlineExceeded")),
+    ("deployment.rolled-out", "released-deployment-missing", lambda s, ca: s.deployments.clear()),
+    ("pod.healthy", "pending-past-deadline", lambda s, ca: s.pods.append(pod("acme-api-x", "api", phase="Pending"))),
+    ("pod.healthy", "crash-looping",
+     lambda s, ca: s.pods[0]["status"]["containerStatuses"][0].update(
+         restartCount=7, state={"waiting": {"reason": "CrashLoopBackOff"}})),
+    ("service.endpoints", "no-ready-endpoint", lambda s, ca: s.endpoint_slices.__setitem__(0, endpoint_slice("acme-api", False))),
+    ("service.endpoints", "released-service-missing", lambda s, ca: s.services.pop(0)),
+    ("exposure.internal", "database-load-balancer", lambda s, ca: s.services[1]["spec"].update(type="LoadBalancer")),
+    ("exposure.internal", "metrics-node-port", lambda s, ca: s.services.append(service("acme-metrics", "metrics", "NodePort"))),
+    ("exposure.internal", "database-external-ip", lambda s, ca: s.services[1]["spec"].update(externalIPs=["1.2.3.4"])),
+    ("exposure.internal", "ingress-to-database",
+     lambda s, ca: s.ingresses[0]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(name="acme-db")),
+    ("pdb.allows-disruption", "no-disruption-allowed", lambda s, ca: s.pdbs[0]["status"].update(disruptionsAllowed=0)),
+    ("pdb.allows-disruption", "released-pdb-missing", lambda s, ca: s.pdbs.clear()),
+    ("hpa.bounds", "max-changed-live", lambda s, ca: s.hpas[0]["spec"].update(maxReplicas=4)),
+    ("hpa.bounds", "replicas-below-min", lambda s, ca: s.deployments[0]["spec"].update(replicas=2)),
+    ("hpa.bounds", "released-hpa-missing", lambda s, ca: s.hpas.clear()),
+    ("networkpolicy.in-force", "default-deny-removed", lambda s, ca: s.network_policies.pop(0)),
+    ("networkpolicy.in-force", "egress-only-policies",
+     lambda s, ca: [p["spec"].update(policyTypes=["Egress"]) for p in s.network_policies]),
+    ("tls.certificates", "secret-missing", _ca_break("missing")),
+    ("tls.certificates", "host-not-covered", _ca_break("wrong-host")),
+    ("tls.certificates", "expires-in-3-days", _ca_break("expiring")),
+]
+
+
+@pytest.mark.parametrize(("check_id", "breaker"), [(c, b) for c, _, b in BREAKS], ids=[f"{c}:{n}" for c, n, _ in BREAKS])
+def test_fails_when_broken(check_id, breaker, healthy, settings, ca):
+    breaker(healthy, ca)
+    result = outcome(check_id, healthy, settings)
+    assert result.status is Status.FAIL
+    assert all(f.check_id == check_id and f.message for f in result.findings)
+
+
+def test_every_api_check_has_a_break():
+    assert {c.id for c in API_CHECKS} == {check_id for check_id, _, _ in BREAKS}
+
+
+def test_expected_revision_mismatch_fails(healthy, settings):
+    result = outcome("release.deployed", healthy, replace(settings, expected_revisions={"acme-api": 3}))
+    assert result.status is Status.FAIL
+    assert "expected 3" in result.findings[0].message
+
+
+def test_terminating_pods_are_not_pending(healthy, settings):
+    stuck = pod("acme-api-old", "api", phase="Pending")
+    stuck["metadata"]["deletionTimestamp"] = "2026-11-26T06:59:00Z"
+    healthy.pods.append(stuck)
+    assert outcome("pod.healthy", healthy, settings).status is Status.PASS
+
+
+@pytest.mark.parametrize("check", HTTP_CHECKS, ids=lambda c: c.id)
+def test_http_checks_skip_without_data_plane_and_never_pass(check, healthy, settings):
+    result = run_check(check, healthy, settings)
+    assert result.status is Status.SKIP
+    assert result.note == "skipped: no data plane"

@@ -1,0 +1,174 @@
+"""Table tests of the NetworkPolicy evaluator and the isolation checks built on it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+import factories as f
+from checking import refs, run_check
+from harness.manifests import Manifests
+from harness.netpol import Endpoint, PolicySet
+from harness.policy import PortSpec
+
+
+def pod(name: str, namespace: str | None = "acme", ip: str = "10.244.0.10", ports=(PortSpec(8080, "TCP", "http"),),
+        **labels: str) -> Endpoint:
+    ns_labels = (("kubernetes.io/metadata.name", namespace),) if namespace else ()
+    return Endpoint(name, ipaddress.IPv4Address(ip), namespace, tuple(sorted(labels.items())), ns_labels, ports)
+
+
+API = pod("api", ip="10.244.0.2", component="api")
+DB = pod("db", ip="10.244.0.3", ports=(PortSpec(5432, "TCP", "postgresql"),), component="database")
+EDGE = pod("edge", namespace="traefik", ip="10.244.1.5", **{"app.kubernetes.io/name": "traefik"})
+INTERNET = Endpoint("internet", ipaddress.IPv4Address("203.0.113.10"))
+
+ALL = {}
+DB_ONLY = {"matchLabels": {"component": "database"}}
+FROM_API = [{"from": [{"podSelector": {"matchLabels": {"component": "api"}}}], "ports": [{"port": 5432}]}]
+
+
+def policies(*docs) -> PolicySet:
+    return PolicySet(Manifests.from_documents(list(docs), "acme-platform", "acme").of_kind("NetworkPolicy"))
+
+
+# (id, policies, source, target, port, protocol, allowed)
+INGRESS_CASES = [
+    ("no-policy-allows-all", [], EDGE, DB, 5432, "TCP", True),
+    ("default-deny-ingress", [f.network_policy("deny", ALL, types=["Ingress"])], API, DB, 5432, "TCP", False),
+    ("empty-ingress-list-denies", [f.network_policy("deny", ALL, ingress=[])], API, DB, 5432, "TCP", False),
+    ("podSelector-same-namespace", [f.network_policy("db", DB_ONLY, ingress=FROM_API)], API, DB, 5432, "TCP", True),
+    ("podSelector-other-pod-denied", [f.network_policy("db", DB_ONLY, ingress=FROM_API)], EDGE, DB, 5432, "TCP", False),
+    ("wrong-port-denied", [f.network_policy("db", DB_ONLY, ingress=FROM_API)], API, DB, 5433, "TCP", False),
+    ("wrong-protocol-denied", [f.network_policy("db", DB_ONLY, ingress=FROM_API)], API, DB, 5432, "UDP", False),
+    ("named-port-resolves", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": "postgresql"}]}])],
+     API, DB, 5432, "TCP", True),
+    ("named-port-unknown", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": "pg"}]}])],
+     API, DB, 5432, "TCP", False),
+    ("endPort-range", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5000, "endPort": 6000}]}])],
+     API, DB, 5432, "TCP", True),
+    ("podSelector-does-not-cross-namespaces",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}]}])],
+     EDGE, DB, 5432, "TCP", False),
+    ("namespaceSelector-and-podSelector",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{
+         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "traefik"}},
+         "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}]}])], EDGE, DB, 5432, "TCP", True),
+    ("namespaceSelector-empty-means-all-namespaces",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"namespaceSelector": {}}]}])], EDGE, DB, 5432, "TCP", True),
+    ("namespaceSelector-never-matches-outside",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"namespaceSelector": {}}]}])], INTERNET, DB, 5432, "TCP", False),
+    ("matchExpressions-In",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {"matchExpressions": [
+         {"key": "component", "operator": "In", "values": ["api", "backup"]}]}}]}])], API, DB, 5432, "TCP", True),
+    ("matchExpressions-NotIn",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {"matchExpressions": [
+         {"key": "component", "operator": "NotIn", "values": ["api"]}]}}]}])], API, DB, 5432, "TCP", False),
+    ("ipBlock-internet", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}])],
+     INTERNET, DB, 5432, "TCP", True),
+    ("ipBlock-except", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {
+        "cidr": "0.0.0.0/0", "except": ["203.0.113.0/24"]}}]}])], INTERNET, DB, 5432, "TCP", False),
+    ("ipBlock-covers-pod-ips", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {"cidr": "10.244.0.0/16"}}]}])],
+     API, DB, 5432, "TCP", True),
+    ("policy-in-other-namespace-ignored", [f.network_policy("deny", ALL, ingress=[], namespace="traefik")],
+     API, DB, 5432, "TCP", True),
+    ("egress-only-policy-leaves-ingress-open", [f.network_policy("eg", ALL, egress=[], types=["Egress"])],
+     API, DB, 5432, "TCP", True),
+    ("union-of-policies", [f.network_policy("deny", ALL, ingress=[]), f.network_policy("db", DB_ONLY, ingress=FROM_API)],
+     API, DB, 5432, "TCP", True),
+]
+
+
+@pytest.mark.parametrize(("docs", "source", "target", "port", "protocol", "allowed"),
+                         [c[1:] for c in INGRESS_CASES], ids=[c[0] for c in INGRESS_CASES])
+def test_ingress_verdict(docs, source, target, port, protocol, allowed):
+    assert policies(*docs).ingress(source, target, port, protocol).allowed is allowed
+
+
+EGRESS_CASES = [
+    ("no-policy-allows", [], API, INTERNET, 443, True),
+    ("egress-field-implies-egress-type", [f.network_policy("eg", ALL, egress=[])], API, INTERNET, 443, False),
+    ("ingress-only-policy-leaves-egress-open", [f.network_policy("in", ALL, ingress=[])], API, INTERNET, 443, True),
+    ("egress-to-db-port", [f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
+        {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": 5432}]}])], API, DB, 5432, True),
+    ("egress-to-db-not-internet", [f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
+        {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": 5432}]}])], API, INTERNET, 5432, False),
+    ("egress-ports-without-peers-reach-anything", [f.network_policy("dns", ALL, egress=[
+        {"ports": [{"port": 53, "protocol": "UDP"}]}])], API, INTERNET, 53, True),
+    ("egress-ipBlock-cidr", [f.network_policy("api", ALL, egress=[
+        {"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}]}])], API, INTERNET, 443, True),
+]
+
+
+@pytest.mark.parametrize(("docs", "source", "target", "port", "allowed"),
+                         [c[1:] for c in EGRESS_CASES], ids=[c[0] for c in EGRESS_CASES])
+def test_egress_verdict(docs, source, target, port, allowed):
+    protocol = "UDP" if port == 53 else "TCP"
+    assert policies(*docs).egress(source, target, port, protocol).allowed is allowed
+
+
+def test_flow_needs_both_sides():
+    ingress_open = f.network_policy("db", DB_ONLY, ingress=FROM_API)
+    egress_closed = f.network_policy("deny-egress", ALL, egress=[], types=["Egress"])
+    assert policies(ingress_open).allows(API, DB, 5432, "TCP")
+    assert not policies(ingress_open, egress_closed).allows(API, DB, 5432, "TCP")
+
+
+# --- isolation checks over a small environment -------------------------------------------------
+
+def _environment(*extra_policies) -> list[dict]:
+    api = f.deployment("api")
+    db = f.deployment("database", containers=[f.container("db", port=5432, ports=[
+        {"name": "postgresql", "containerPort": 5432, "protocol": "TCP"}])])
+    acme = {"matchLabels": {"app.kubernetes.io/part-of": "acme"}}
+    base = [
+        f.network_policy("default-deny", {}, ingress=[], egress=[], types=["Ingress", "Egress"]),
+        f.network_policy("dns", {}, egress=[{"to": [{"namespaceSelector": {"matchLabels": {
+            "kubernetes.io/metadata.name": "kube-system"}}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+            "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]),
+        f.network_policy("api", {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                         ingress=[{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "traefik"}},
+                                             "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}],
+                                   "ports": [{"port": "http"}]}],
+                         egress=[{"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/component": "database"}}}],
+                                  "ports": [{"port": 5432}]}]),
+    ]
+    db_policy = f.network_policy("acme-db", {"matchLabels": {"app.kubernetes.io/component": "database"}},
+                                 ingress=[{"from": [{"podSelector": {"matchLabels": {**acme["matchLabels"],
+                                                                                     "app.kubernetes.io/component": "api"}}}],
+                                           "ports": [{"port": "postgresql"}]}])
+    return [api, db, *base, *(extra_policies or (db_policy,))]
+
+
+def test_isolation_flows_pass_on_intended_environment():
+    scenario = f.scenario(*_environment(), is_environment=True)
+    assert run_check("isolation.flows", scenario) == []
+    assert run_check("isolation.ingress", scenario) == []
+
+
+def test_isolation_ingress_reports_database_open_to_all_pods():
+    open_db = f.network_policy("acme-db", {"matchLabels": {"app.kubernetes.io/component": "database"}},
+                               ingress=[{"from": [{"podSelector": {}}]}])
+    found = refs(run_check("isolation.ingress", f.scenario(*_environment(open_db), is_environment=True)))
+    assert ("isolation.ingress", "NetworkPolicy/acme/acme-db", "spec.ingress[0]") in found
+
+
+def test_isolation_flows_reports_unintended_and_missing_flows():
+    no_db_policy = f.network_policy("unrelated", {"matchLabels": {"nothing": "here"}}, ingress=[])
+    docs = _environment(no_db_policy)
+    docs.append(f.network_policy("ui-open", {}, egress=[{}], types=["Egress"]))  # every pod may send anywhere
+    findings = run_check("isolation.flows", f.scenario(*docs, is_environment=True))
+    messages = " | ".join(x.message for x in findings)
+    assert "unintended flow api -> internet" in messages
+    assert "unintended flow other-acme-pod -> monitoring" in messages
+    assert "intended flow api -> db:5432/TCP is denied (ingress side)" in messages
+
+
+def test_isolation_flows_reports_denied_intended_flow():
+    deny_api_egress = _environment()
+    deny_api_egress[4] = f.network_policy("api", {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                                          ingress=[{"ports": [{"port": "http"}]}], egress=[])
+    findings = run_check("isolation.flows", f.scenario(*deny_api_egress, is_environment=True))
+    assert any("intended flow api -> db:5432/TCP is denied (egress side)" in x.message
+               and str(x.object) == "NetworkPolicy/acme/default-deny" for x in findings)
