@@ -13,6 +13,8 @@ VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 ENV ?= local
 CHARTS := $(sort $(patsubst %/Chart.yaml,%,$(wildcard charts/*/Chart.yaml)))
+# charts that pull a sibling chart in through a file:// dependency
+DEP_CHARTS := $(sort $(dir $(shell grep -l 'file://' charts/*/Chart.yaml 2>/dev/null)))
 REPORTS := $(ROOT)/build/reports
 export PATH := $(TOOLS_BIN):$(PATH)
 
@@ -34,20 +36,25 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	  || { echo "venv: pip install failed (PyPI unreachable?); retry with: make venv" >&2; exit 1; }
 	@touch $@
 
+.PHONY: deps
+deps: tools ## vendor file:// chart dependencies (helm dependency build; the .tgz files are gitignored)
+	@for chart in $(DEP_CHARTS); do helm dependency build --skip-refresh $$chart >/dev/null \
+	  || { echo "deps: helm dependency build $$chart failed" >&2; exit 1; }; done
+
 .PHONY: lint
-lint: tools venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint
+lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint
 	@$(PY) -m harness lint
 
 .PHONY: unittest
-unittest: tools ## run the helm-unittest suites of every chart
-	@for chart in $(CHARTS); do helm unittest --strict --color=false $$chart; done
+unittest: deps ## run the helm-unittest suites of every chart
+	@helm unittest --strict $(CHARTS)
 
 .PHONY: test-render
-test-render: tools venv ## render the full values matrix and run every invariant check (JUnit: build/reports/render.xml)
+test-render: deps venv ## render the full values matrix and run every invariant check (JUnit: build/reports/render.xml)
 	@$(PY) -m harness check --format table --junit $(REPORTS)/render.xml
 
 .PHONY: pytest
-pytest: tools venv ## run the Python test suite (unit, render; e2e when a cluster is up)
+pytest: deps venv ## run the Python test suite (unit, render; e2e when a cluster is up)
 	@rc=0; $(PY) -m pytest || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
