@@ -1,25 +1,28 @@
 """The releases of a helmfile environment: which chart, values layers and `needs:`.
 
-Read straight from helmfile.yaml when it is plain YAML (the environment name is the only
-template expression substituted); otherwise ask `helmfile build`, which resolves templates.
-Only releases with a local chart are rendered: upstream operators come from chart
-repositories that the build machines cannot reach.
+`helmfile build` resolves the templates (helmfile.yaml.gotmpl), and its answer is cached by
+the content of the helmfile and of values/, so an unchanged rerun does not call it. Inline
+values maps become content-addressed files, keeping helmfile's layer order. Only releases
+with a local chart are rendered: upstream operators come from chart repositories that the
+build machines cannot reach, and are off in `local`.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .cache import key_for
 from .errors import HarnessError
 from .project import Project
-from .yamlio import load_all
+from .yamlio import dump_yaml
 
-_ENV_NAME = re.compile(r"\{\{-?\s*\.Environment\.Name\s*-?\}\}")
 DEFAULT_RELEASES = ("acme-platform", "acme-api", "acme-ui")
 
 
@@ -43,11 +46,15 @@ class HelmfileState:
 
 
 def environment_names(project: Project) -> list[str]:
-    """Environments declared in helmfile.yaml, else the layers present under values/."""
+    """Environments declared in the helmfile's first (plain YAML) document, else the layers under values/."""
     if project.helmfile.exists():
-        for doc in _documents(project, project.helmfile.read_text().replace("{{", "{ {")) or []:
-            if isinstance(doc, dict) and isinstance(doc.get("environments"), dict):
-                return sorted(doc["environments"])
+        head = project.helmfile.read_text().split("\n---", 1)[0]
+        try:
+            environments = (yaml.safe_load(head) or {}).get("environments")
+        except (yaml.YAMLError, AttributeError):
+            environments = None
+        if isinstance(environments, dict):
+            return sorted(environments)
     return sorted({p.stem for name in DEFAULT_RELEASES for p in (project.values_dir / name).glob("*.yaml")})
 
 
@@ -57,11 +64,7 @@ def load_state(project: Project, environment: str) -> HelmfileState:
         raise HarnessError(f"unknown environment `{environment}` (known: {', '.join(known) or 'none'})")
     if not project.helmfile.exists():
         return _conventional_state(project, environment)
-    text = _ENV_NAME.sub(environment, project.helmfile.read_text())
-    docs = None if "{{" in text else _documents(project, text)
-    if docs is None:
-        docs = _built_documents(project, environment)
-    return HelmfileState(environment, tuple(_local_releases(project, docs)), True)
+    return HelmfileState(environment, tuple(_local_releases(project, _built_releases(project, environment))), True)
 
 
 def _conventional_state(project: Project, environment: str) -> HelmfileState:
@@ -75,41 +78,55 @@ def _conventional_state(project: Project, environment: str) -> HelmfileState:
     return HelmfileState(environment, tuple(releases), False)
 
 
-def _documents(project: Project, text: str) -> list | None:
-    try:
-        return load_all(text, str(project.helmfile))
-    except HarnessError:
-        return None
+def _inputs_digest(project: Project) -> str:
+    digest = hashlib.sha256(project.helmfile.read_bytes())
+    for dirpath, dirnames, filenames in os.walk(project.values_dir):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            digest.update(f"{path.relative_to(project.root)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
-def _built_documents(project: Project, environment: str) -> list:
+def _built_releases(project: Project, environment: str) -> list[dict]:
     helmfile = project.tool("helmfile")
-    proc = subprocess.run(
-        [str(helmfile), "-f", str(project.helmfile), "-e", environment, "build"],
-        capture_output=True, text=True, cwd=project.root,
-    )
+    cached = project.cache_dir / "helmfile" / f"{key_for(str(helmfile.resolve()), environment, _inputs_digest(project))}.json"
+    if cached.exists():
+        return json.loads(cached.read_text())
+    proc = subprocess.run([str(helmfile), "-f", str(project.helmfile), "-e", environment, "build"],
+                          capture_output=True, text=True, cwd=project.root, env=project.tool_env())
     if proc.returncode != 0:
-        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        detail = " ".join((proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()[-1:])
         raise HarnessError(f"helmfile -e {environment} build failed: {detail}")
     try:
-        return [d for d in yaml.safe_load_all(proc.stdout) if d]
+        docs = [d for d in yaml.safe_load_all(proc.stdout) if isinstance(d, dict)]
     except yaml.YAMLError as exc:
-        raise HarnessError(f"helmfile -e {environment} build printed invalid YAML: {exc}") from None
-
-
-def _local_releases(project: Project, docs: list) -> list[Release]:
-    releases = []
-    for doc in docs:
-        if not isinstance(doc, dict):
-            continue
-        for raw in doc.get("releases") or []:
-            chart = str(raw.get("chart", ""))
-            chart_dir = (project.root / chart).resolve()
-            if not (chart_dir / "Chart.yaml").exists() or raw.get("installed") is False:
-                continue
-            values = tuple(
-                (project.root / entry).resolve() for entry in raw.get("values") or [] if isinstance(entry, str)
-            )
-            needs = tuple(str(n).split("/")[-1] for n in raw.get("needs") or [])
-            releases.append(Release(raw["name"], raw.get("namespace", "acme"), chart_dir, values, needs))
+        raise HarnessError(f"helmfile -e {environment} build printed invalid YAML: {' '.join(str(exc).split())}") from None
+    releases = [r for doc in docs for r in doc.get("releases") or []]
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(releases))
     return releases
+
+
+def _local_releases(project: Project, raw_releases: list[dict]) -> list[Release]:
+    releases = []
+    for raw in raw_releases:
+        chart_dir = (project.root / str(raw.get("chart", ""))).resolve()
+        if not (chart_dir / "Chart.yaml").exists() or raw.get("installed") is False:
+            continue
+        values = tuple(_values_file(project, entry) for entry in raw.get("values") or [])
+        needs = tuple(str(n).split("/")[-1] for n in raw.get("needs") or [])
+        releases.append(Release(raw["name"], raw.get("namespace", "acme"), chart_dir, values, needs))
+    return releases
+
+
+def _values_file(project: Project, entry) -> Path:
+    """A values layer as a file: paths as given, inline maps written once by content."""
+    if isinstance(entry, str):
+        return (project.root / entry).resolve()
+    text = dump_yaml(entry)
+    path = project.cache_dir / "helmfile" / "values" / f"{hashlib.sha256(text.encode()).hexdigest()}.yaml"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return path

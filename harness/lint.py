@@ -18,6 +18,7 @@ class LintTask:
     name: str
     command: tuple[str, ...]
     cwd: Path
+    env: dict | None = None
 
 
 def _first_problem(output: str) -> str:
@@ -39,12 +40,12 @@ def lint_tasks(project: Project, charts: list[str]) -> list[LintTask]:
     if project.helmfile.exists():
         tasks.append(LintTask("helmfile -e local lint",
                               (str(project.tool("helmfile")), "-f", str(project.helmfile), "-e", "local", "lint"),
-                              project.root))
+                              project.root, project.tool_env()))
     return tasks
 
 
 def _run(task: LintTask) -> str | None:
-    proc = subprocess.run(task.command, cwd=task.cwd, capture_output=True, text=True)
+    proc = subprocess.run(task.command, cwd=task.cwd, env=task.env, capture_output=True, text=True)
     if proc.returncode != 0:
         return f"FAIL {task.name}: {_first_problem(proc.stdout + proc.stderr)}"
     return None

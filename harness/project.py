@@ -43,7 +43,17 @@ class Project:
 
     @property
     def helmfile(self) -> Path:
+        """helmfile.yaml, or its templated form helmfile.yaml.gotmpl (what helmfile itself looks for)."""
+        for name in ("helmfile.yaml", "helmfile.yaml.gotmpl"):
+            if (self.root / name).exists():
+                return self.root / name
         return self.root / "helmfile.yaml"
+
+    def tool_env(self) -> dict[str, str]:
+        """The environment for tools that call other tools (helmfile runs helm): pinned ones first."""
+        env = dict(os.environ)
+        env["PATH"] = f"{self.root / '.tools' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        return env
 
     @property
     def intended_flows(self) -> Path:
