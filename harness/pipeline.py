@@ -112,9 +112,8 @@ class RunOptions:
 def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Renderer,
                     options: RunOptions, needs_baseline: bool) -> list[Scenario]:
     baseline = resolve_baseline(project, options.base_ref) if needs_baseline else Baseline(None, "not requested")
-    base_jobs = {job: _at_base(job, project, baseline) for plan in plans for job in plan.jobs}
-    every_job = [j for p in plans for j in (*p.jobs, *p.reference_jobs)]
-    every_job += [j for j in base_jobs.values() if j is not None]
+    base_jobs = base_jobs_for(project, plans, baseline)
+    every_job = all_jobs(plans, base_jobs)
     results = dict(zip(every_job, renderer.render_all(every_job)))
     intended = load_intended_flows(project.intended_flows) if project.intended_flows.exists() else None
     schemas = OpenAPISchemas.from_kubeconfig(options.kubeconfig)
@@ -137,6 +136,17 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
             intended=intended, settings=settings, schemas=schemas, render_errors=errors)
         scenarios.append(scenario)
     return scenarios
+
+
+def all_jobs(plans: list[ScenarioPlan], base_jobs: dict[RenderJob, RenderJob | None]) -> list[RenderJob]:
+    """Every distinct render the plans need: under test, references, and the base-ref renders."""
+    jobs = [j for p in plans for j in (*p.jobs, *p.reference_jobs)]
+    jobs += [j for j in base_jobs.values() if j is not None]
+    return list(dict.fromkeys(jobs))
+
+
+def base_jobs_for(project: Project, plans: list[ScenarioPlan], baseline: Baseline) -> dict[RenderJob, RenderJob | None]:
+    return {job: _at_base(job, project, baseline) for plan in plans for job in plan.jobs}
 
 
 def _at_base(job: RenderJob, project: Project, baseline: Baseline) -> RenderJob | None:

@@ -43,11 +43,12 @@ class Renderer:
     """Owns the helm binary, the cache and the worker pool; shared by every command."""
 
     def __init__(self, project: Project, workers: int | None = None, helm: Path | None = None,
-                 use_cache: bool = True) -> None:
+                 use_cache: bool = True, cache_dir: Path | None = None) -> None:
         self.project = project
         self.helm = helm or project.tool("helm")
         self.workers = workers or os.cpu_count() or 1
-        self.cache = RenderCache(project.cache_dir / "render") if use_cache else None
+        self.cache_dir = cache_dir or project.cache_dir / "render"
+        self.cache = RenderCache(self.cache_dir) if use_cache else None
         self.digests = TreeDigests()
         self.kube_version = project.kube_version
 
@@ -110,7 +111,7 @@ class Renderer:
         return result
 
     def _inline_file(self, job: RenderJob, key: str) -> Path:
-        path = self.project.cache_dir / "render" / "values" / f"{key}.yaml"
+        path = self.cache_dir / "values" / f"{key}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(job.inline_values)
         return path

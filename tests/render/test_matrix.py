@@ -130,3 +130,10 @@ def test_environment_render_equals_helmfile_template(real_project):
                 for d in docs}
 
     assert index(ours) == index(theirs)
+
+
+def test_lint_reports_readme_drift_naming_the_chart(project_copy, capsys):
+    mutate(project_copy, "charts/acme-ui/values.yaml", "# -- ", "# -- Changed without regenerating the README. ")
+    code = main(["lint", "--chart", "acme-ui"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and any(line.startswith("FAIL helm-docs acme-ui:") for line in err), err
