@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any
 
 from harness.manifests import Manifests
 from harness.policy import load_intended_flows
 from harness.scenario import Scenario
 
-from conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 NAMESPACE = "acme"
 Doc = dict[str, Any]

@@ -7,9 +7,10 @@ from typing import Iterator
 
 import pytest
 
-from conftest import REPO_ROOT
 from harness.project import Project
 from harness.render import Renderer, RenderJob
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CHART = {
     "Chart.yaml": "apiVersion: v2\nname: tiny\nversion: 0.1.0\n",
