@@ -41,9 +41,6 @@ class HelmfileState:
     releases: tuple[Release, ...]
     from_helmfile: bool  # False when derived from the values/<release>/<env>.yaml convention
 
-    def release(self, name: str) -> Release | None:
-        return next((r for r in self.releases if r.name == name), None)
-
 
 def environment_names(project: Project) -> list[str]:
     """Environments declared in the helmfile's first (plain YAML) document, else the layers under values/."""

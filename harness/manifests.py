@@ -140,9 +140,6 @@ class Manifests:
             return self._by_ref.get((kind, namespace, name))
         return next((o for o in self._by_kind.get(kind, []) if o.name == name), None)
 
-    def releases(self) -> set[str]:
-        return {obj.release for obj in self.objects}
-
     def pod_templates(self) -> list[PodTemplate]:
         templates = []
         for obj in self.objects:
