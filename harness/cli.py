@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--env", action="append", default=[], help="only this helmfile environment (repeatable)")
         p.add_argument("--jobs", type=int, default=None, help="parallel helm processes (default: cores)")
         p.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/render")
+        p.add_argument("--helm", type=Path, help="helm binary (default .tools/bin/helm; e.g. .tools/bin/helm3)")
 
     render = sub.add_parser("render", help="render the values matrix and print what was rendered")
     selection(render)
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
     check.add_argument("--base-ref", help="git ref for upgrade safety (default origin/main, else HEAD~1)")
     check.add_argument("--kubeconfig", help="API server for schema validation (default $KUBECONFIG)")
+
+    flows = sub.add_parser("flows", help="print the allowed-flow matrix the NetworkPolicies give an environment")
+    selection(flows)
+    flows.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
 
     sub.add_parser("checks", help="list check ids, severities and descriptions")
     lint = sub.add_parser("lint", help="helm lint --strict per ci scenario, README drift, helmfile lint")
@@ -69,7 +74,9 @@ def _scenarios(args, project: Project, needs_baseline: bool, base_ref=None, kube
     if not plans:
         raise HarnessError("nothing to render: no charts/ and no matrices/ found")
     options = RunOptions(workers=args.jobs, base_ref=base_ref, kubeconfig=kubeconfig, use_cache=not args.no_cache)
-    renderer = Renderer(project, options.workers, use_cache=options.use_cache)
+    if args.helm and not args.helm.exists():
+        raise HarnessError(f"--helm: {args.helm} does not exist")
+    renderer = Renderer(project, options.workers, helm=args.helm, use_cache=options.use_cache)
     return build_scenarios(project, plans, renderer, options, needs_baseline)
 
 
@@ -111,6 +118,20 @@ def _cmd_check(args) -> int:
     return 1 if any(o.findings for o in outcomes) else 0
 
 
+def _cmd_flows(args) -> int:
+    from .flows import format_flows
+
+    project = Project.discover()
+    if args.chart:
+        raise HarnessError("flows: use --env (flows need every release of an environment), not --chart")
+    scenarios = [s for s in _scenarios(args, project, needs_baseline=False) if s.is_environment]
+    for scenario in scenarios:
+        if scenario.intended is None:
+            raise HarnessError(f"no intended-flows file at {project.intended_flows}")
+        sys.stdout.write(format_flows(scenario, args.format))
+    return 0
+
+
 def _cmd_lint(args) -> int:
     from .lint import lint
 
@@ -129,4 +150,5 @@ def _cmd_lint(args) -> int:
     return 1 if failures else 0
 
 
-_COMMANDS = {"checks": _cmd_checks, "render": _cmd_render, "check": _cmd_check, "lint": _cmd_lint}
+_COMMANDS = {"checks": _cmd_checks, "render": _cmd_render, "check": _cmd_check, "flows": _cmd_flows,
+             "lint": _cmd_lint}

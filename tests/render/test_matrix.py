@@ -138,3 +138,9 @@ def test_lint_reports_readme_drift_naming_the_chart(project_copy, capsys):
     code = main(["lint", "--chart", "acme-ui"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and any(line.startswith("FAIL helm-docs acme-ui:") for line in err), err
+
+
+def test_flows_of_local_are_exactly_the_intended_ones(real_project, capsys):
+    assert main(["flows", "--env", "local", "--format", "json"]) == 0
+    flows = json.loads(capsys.readouterr().out)["flows"]
+    assert flows and all(flow["intended"] for flow in flows), flows
