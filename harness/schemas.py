@@ -36,17 +36,19 @@ class OpenAPISchemas:
         if not Path(path.split(os.pathsep)[0]).exists():
             return cls(None, f"schema validation skipped: no kubeconfig at {path} (no API server to ask)")
         try:
-            from kubernetes import client, config
+            from kubernetes import config
 
             api = config.new_client_from_config(config_file=path.split(os.pathsep)[0])
         except Exception as exc:  # the client raises many types for a bad kubeconfig
             return cls(None, f"schema validation skipped: kubeconfig {path} unusable: {' '.join(str(exc).split())}")
 
         def fetch(resource: str) -> dict[str, Any]:
-            response = api.call_api(resource, "GET", auth_settings=["BearerToken"], _preload_content=False,
-                                    _request_timeout=5)
-            raw = response[0] if isinstance(response, tuple) else response
-            return json.loads(raw.data)
+            method, url, headers, body, post = api.param_serialize("GET", resource, auth_settings=["BearerToken"])
+            response = api.call_api(method, url, headers, body, post, _request_timeout=5)
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {resource}: HTTP {response.status}")
+            return json.loads(response.data)
 
         schemas = cls(fetch)
         try:
