@@ -19,7 +19,8 @@ BINARY_FLAGS = {
     "etcd": "--etcd-binary",
 }
 # Fixed rather than random so a busy port is reported up front; override for parallel clones.
-DEFAULT_PORT = 32766
+# Below 32767, where kwokctl's own port allocator (etcd, controllers) starts counting down.
+DEFAULT_PORT = 16443
 
 
 @dataclass(frozen=True)
