@@ -116,7 +116,7 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
     every_job = all_jobs(plans, base_jobs)
     results = dict(zip(every_job, renderer.render_all(every_job)))
     intended = load_intended_flows(project.intended_flows) if project.intended_flows.exists() else None
-    schemas = OpenAPISchemas.from_kubeconfig(options.kubeconfig)
+    schemas = OpenAPISchemas.from_kubeconfig(options.kubeconfig, project.local_kubeconfig, project.cache_dir / "openapi")
     settings = Settings()
     scenarios = []
     for plan in plans:
@@ -192,4 +192,6 @@ def run_checks(scenarios: list[Scenario], checks: list[Check]) -> list[Outcome]:
             except CheckSkipped as skip:
                 outcome.skipped = str(skip)
             outcomes.append(outcome)
+    for schemas in {id(s.schemas): s.schemas for s in scenarios if s.schemas and s.schemas.available}.values():
+        schemas.save()
     return outcomes

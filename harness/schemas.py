@@ -1,13 +1,16 @@
 """Kubernetes schemas for rendered objects, from a live API server's OpenAPI v3 documents.
 
-The cluster work (issue 6) switches this on by pointing KUBECONFIG (or --kubeconfig) at the
-local API server, which has the CRDs of cert-manager, Gateway API, prometheus-operator and
-Velero installed. Without a reachable server the check is reported as SKIPPED, never passed.
+Which server: --kubeconfig, else $KUBECONFIG, else the local cluster's kubeconfig
+(.cache/cluster/kubeconfig, written by `make cluster-up`), else ~/.kube/config. The local API
+server has the CRDs of cert-manager, Gateway API, prometheus-operator and Velero installed,
+so those objects are validated too. Only GETs of /openapi/v3 are made. Without a reachable
+server the check is reported as SKIPPED with the reason, never as passed.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -19,20 +22,25 @@ FetchJson = Callable[[str], dict[str, Any]]  # path on the API server -> parsed 
 
 
 class OpenAPISchemas:
-    def __init__(self, fetch: FetchJson | None, unavailable_reason: str = "") -> None:
+    def __init__(self, fetch: FetchJson | None, unavailable_reason: str = "", cache_dir: Path | None = None) -> None:
         self._fetch = fetch
+        self._cache_dir = cache_dir
         self.unavailable_reason = unavailable_reason
         self._index: dict[str, str] | None = None  # "group/version" -> document path
         self._validators: dict[tuple[str, str], Draft7Validator | None] = {}
         self._documents: dict[str, dict[str, Any]] = {}
+        self._verdicts: dict[str, list[list[str]]] | None = None  # object digest -> findings, for this server
+        self._verdicts_dirty = False
 
     @property
     def available(self) -> bool:
         return self._fetch is not None
 
     @classmethod
-    def from_kubeconfig(cls, kubeconfig: str | None = None) -> "OpenAPISchemas":
-        path = kubeconfig or os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+    def from_kubeconfig(cls, kubeconfig: str | None = None, local_cluster: Path | None = None,
+                        cache_dir: Path | None = None) -> "OpenAPISchemas":
+        local = str(local_cluster) if local_cluster and local_cluster.exists() else None
+        path = kubeconfig or os.environ.get("KUBECONFIG") or local or str(Path.home() / ".kube" / "config")
         if not Path(path.split(os.pathsep)[0]).exists():
             return cls(None, f"schema validation skipped: no kubeconfig at {path} (no API server to ask)")
         try:
@@ -50,7 +58,7 @@ class OpenAPISchemas:
                 raise RuntimeError(f"GET {resource}: HTTP {response.status}")
             return json.loads(response.data)
 
-        schemas = cls(fetch)
+        schemas = cls(fetch, cache_dir=cache_dir)
         try:
             schemas.index()
         except Exception as exc:  # connection refused, TLS, auth: all mean "no server to ask"
@@ -78,7 +86,7 @@ class OpenAPISchemas:
         url = self.index().get(api_version)
         if url is None:
             return None
-        document = self._documents.get(url) or self._documents.setdefault(url, _closed(self._fetch(url)))
+        document = self._documents.get(url) or self._documents.setdefault(url, _closed(self._document(url)))
         for name, schema in (document.get("components") or {}).get("schemas", {}).items():
             for gvk in schema.get("x-kubernetes-group-version-kind") or []:
                 if gvk.get("group", "") == group and gvk.get("version") == version and gvk.get("kind") == kind:
@@ -86,7 +94,44 @@ class OpenAPISchemas:
                     return Draft7Validator(root)
         return None
 
-    def validate(self, doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    def _document(self, url: str) -> dict[str, Any]:
+        """A group-version document; its URL carries the server's content hash, so it is cached by URL."""
+        if self._cache_dir is None or "hash=" not in url:
+            return self._fetch(url)
+        path = self._cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+        if path.exists():
+            return json.loads(path.read_text())
+        document = self._fetch(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document))
+        return document
+
+    def _verdicts_file(self) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        signature = hashlib.sha256(json.dumps(self.index(), sort_keys=True).encode()).hexdigest()
+        return self._cache_dir / f"verdicts-{signature[:32]}.json"
+
+    def validate(self, doc: dict[str, Any]) -> list[tuple[str, str]]:
+        """Findings (field, message) for one object; remembered per server schema and object content."""
+        if self._verdicts is None:
+            path = self._verdicts_file()
+            self._verdicts = json.loads(path.read_text()) if path and path.exists() else {}
+        digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+        if digest not in self._verdicts:
+            self._verdicts[digest] = [list(pair) for pair in self._validate(doc)]
+            self._verdicts_dirty = True
+        return [(field, message) for field, message in self._verdicts[digest]]
+
+    def save(self) -> None:
+        """Persist the verdicts, so an unchanged rerun validates nothing again."""
+        path = self._verdicts_file() if self._verdicts_dirty else None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(self._verdicts))
+            self._verdicts_dirty = False
+
+    def _validate(self, doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
         api_version, kind = str(doc.get("apiVersion", "")), str(doc.get("kind", ""))
         validator = self._validator(api_version, kind)
         if validator is None:
