@@ -22,6 +22,7 @@ from .settings import Settings
 from .yamlio import load_yaml_file
 
 PLATFORM = "acme-platform"
+RENDER_CHECK = "render.template"
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
     scenarios = []
     for plan in plans:
         manifests, errors = _combine(results[j] for j in plan.jobs)
-        reference, _ = _combine(results[j] for j in plan.reference_jobs)
+        reference, reference_errors = _combine(results[j] for j in plan.reference_jobs)
+        errors += reference_errors  # checked against a platform that does not render: nothing to trust
         base_results = [results.get(base_jobs[j]) for j in plan.jobs if base_jobs[j] is not None]
         base, base_errors = _combine(base_results)
         note = baseline.note
@@ -187,6 +189,11 @@ def run_checks(scenarios: list[Scenario], checks: list[Check]) -> list[Outcome]:
             if check.needs is Needs.ENVIRONMENT and not scenario.is_environment:
                 continue
             outcome = Outcome(scenario.name, check)
+            if scenario.render_errors and check.id != RENDER_CHECK:
+                # Checks on a partial render would report symptoms of the failure, not findings.
+                outcome.skipped = f"render failed (see {RENDER_CHECK})"
+                outcomes.append(outcome)
+                continue
             try:
                 outcome.findings = [f.located(scenario.name) for f in check.run(scenario, check)]
             except CheckSkipped as skip:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..manifests import service_selects
+from ..manifests import ObjectRef, service_selects
 from ..netpol import flow_matrix
 from ..policy import Flow
 from ..registry import CheckSkipped, Needs, check
@@ -30,11 +30,13 @@ def _describe(flow) -> str:
 
 
 def _anchor(flow, verdict):
-    """The object to blame: the admitting policy, else the workload that no policy isolates."""
+    """The object to blame: the admitting policy, else the workload (or namespace) no policy isolates."""
     if verdict.policy is not None:
         return verdict.policy, verdict.rule or "spec"
     endpoint = flow.target if verdict is flow.ingress else flow.source
-    return endpoint.workload, "spec (no NetworkPolicy isolates this pod)"
+    if endpoint.workload is not None:
+        return endpoint.workload, "spec (no NetworkPolicy isolates this pod)"
+    return ObjectRef("Namespace", "", endpoint.namespace or "-"), "(no NetworkPolicy isolates these pods)"
 
 
 @check("isolation.flows", "allowed flows (egress AND ingress) between components equal the intended matrix",
