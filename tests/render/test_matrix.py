@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,12 @@ def real_project(monkeypatch) -> Path:
 
 
 def test_full_matrix_has_no_findings(real_project, tmp_path):
-    code, report = check(real_project, tmp_path)
+    junit = tmp_path / "reports" / "render.xml"
+    code, report = check(real_project, tmp_path, "--junit", str(junit))
     lines = [f"{f['check']} {f['scenario']} {f['object']} {f['field']}: {f['message']}" for f in report["findings"]]
     assert lines == [] and code == 0, "\n".join(lines)
+    suites = ElementTree.parse(junit).getroot().findall("testsuite")
+    assert {s.get("name") for s in suites} >= {"env/local", "env/staging", "env/production"}
 
 
 def mutate(root: Path, relative: str, old: str, new: str) -> None:
