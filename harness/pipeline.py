@@ -52,11 +52,16 @@ def plan_scenarios(project: Project, selection: Selection) -> list[ScenarioPlan]
     for env in selection.environments:
         if env not in known_envs:
             raise HarnessError(f"unknown environment `{env}` (known: {', '.join(known_envs) or 'none'})")
+    # Neither: everything. --chart: its cases. --env: that environment. Both: the chart's cases of that env.
     charts = selection.charts or (tuple(sorted(matrices)) if not selection.environments else ())
-    envs = selection.environments or (tuple(known_envs) if not selection.charts else ())
+    if selection.charts:
+        envs: tuple[str, ...] = ()
+    else:
+        envs = selection.environments or tuple(known_envs)
     plans: list[ScenarioPlan] = []
+    states = _States(project)
     for env in envs:
-        state = load_state(project, env)
+        state = states.get(env)
         jobs = [RenderJob(r.chart_dir, r.name, r.namespace, r.values_files, label=f"{r.name}@{env}")
                 for r in state.releases]
         if jobs:
@@ -67,14 +72,32 @@ def plan_scenarios(project: Project, selection: Selection) -> list[ScenarioPlan]
                 continue
             if case.name.startswith("env/") and case.environment in envs:
                 continue  # the environment scenario renders exactly this, beside the other releases
-            plans.append(ScenarioPlan(case.label, [_case_job(project, case)],
+            plans.append(ScenarioPlan(case.label, [_case_job(project, case, states)],
                                       _reference_jobs(project, case, known_envs), case.environment))
     return plans
 
 
-def _case_job(project: Project, case: Case) -> RenderJob:
-    return RenderJob(project.charts_dir / case.chart, case.release, case.namespace, case.values_files,
+def _case_job(project: Project, case: Case, states: _States) -> RenderJob:
+    values = case.values_files
+    if case.name.startswith("env/"):
+        # An environment layer renders with exactly the layers helmfile passes (inline maps included).
+        release = next((r for r in states.get(case.environment).releases if r.name == case.release), None)
+        values = release.values_files if release else values
+    return RenderJob(project.charts_dir / case.chart, case.release, case.namespace, values,
                      case.inline_values, label=case.label)
+
+
+class _States:
+    """helmfile states, loaded once per environment and only when asked for."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.loaded: dict[str, HelmfileState] = {}
+
+    def get(self, environment: str) -> HelmfileState:
+        if environment not in self.loaded:
+            self.loaded[environment] = load_state(self.project, environment)
+        return self.loaded[environment]
 
 
 def _reference_jobs(project: Project, case: Case, known_envs: list[str]) -> list[RenderJob]:
