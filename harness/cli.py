@@ -12,7 +12,7 @@ from .pipeline import RunOptions, Selection, build_scenarios, plan_scenarios, ru
 from .project import Project
 from .registry import all_checks, select_checks
 from .render import Renderer
-from .report import FORMATS, summary, to_table
+from .report import FORMATS, summary
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from .errors import HarnessError
 from .helmfile import HelmfileState, environment_names, load_state
 from .manifests import Manifests
 from .matrix import Case, load_matrices
-from .policy import IntendedFlows, load_intended_flows
+from .policy import load_intended_flows
 from .project import Project
 from .registry import Check, CheckSkipped, Finding, Needs
 from .render import Renderer, RenderJob
