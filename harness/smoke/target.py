@@ -48,8 +48,11 @@ def current_context(target: Target) -> str:
     return active["name"]
 
 
-def require_confirmation(target: Target, confirmed: bool) -> None:
-    """Changing a real cluster needs an explicit flag naming intent, never a default."""
-    if not target.local and not confirmed:
-        raise HarnessError(f"{target.env}: refusing to deploy to context {current_context(target)!r} "
-                           "without --yes-i-mean-it (use ENV=local for the kwok cluster)")
+def require_confirmation(target: Target, confirmed_context: str | None) -> str:
+    """Changing a real cluster needs its context name typed out, so a flag left over from
+    another cluster's command line cannot deploy here. Returns the context."""
+    context = current_context(target)
+    if not target.local and confirmed_context != context:
+        raise HarnessError(f"{target.env}: refusing to deploy to kube context {context!r}; "
+                           f"confirm with --confirm-context {context} (ENV=local uses the kwok cluster)")
+    return context

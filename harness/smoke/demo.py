@@ -1,0 +1,97 @@
+"""`python -m harness.smoke.demo --env ENV`: cluster -> CRDs -> helmfile apply -> smoke -> summary.
+
+`make demo` runs this after `make tools`. For staging/production it deploys to the user's
+current kube context, which must be named with --confirm-context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from typing import Callable
+
+from ..cluster import certs, lifecycle
+from ..cluster.client import api_client, reachable
+from ..cluster.settings import ClusterSettings
+from ..errors import HarnessError
+from ..project import Project
+from . import report, runner, snapshot
+from .settings import SmokeSettings
+from .target import Target, require_confirmation, target_for
+
+# After apply, pods need a few seconds to become ready (kwok: 1-3 s plus minReadySeconds).
+SETTLE_SECONDS = 120
+
+
+def helmfile_apply(project: Project, target: Target, context: str) -> str:
+    env = ClusterSettings.from_env(project).env() if target.local else dict(os.environ)
+    if not target.local and target.kubeconfig:
+        env["KUBECONFIG"] = str(target.kubeconfig)
+    cmd = [str(project.tool("helmfile")), "--file", str(project.helmfile), "--environment", target.env,
+           "--kube-context", context, "apply", "--suppress-secrets"]
+    # helmfile finds helm (and helm its diff plugin) on PATH: the pinned ones first.
+    env["PATH"] = f"{project.root / '.tools' / 'bin'}:{env.get('PATH', '')}"
+    done = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        tail = "\n  ".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+        raise HarnessError(f"helmfile -e {target.env} apply failed:\n  {tail}")
+    return "applied"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.smoke.demo", description=__doc__)
+    parser.add_argument("--env", default="local")
+    parser.add_argument("--kubeconfig", help="staging/production kubeconfig (default: $KUBECONFIG)")
+    parser.add_argument("--confirm-context", help="the kube context name, required for staging/production")
+    parser.add_argument("--namespace", default="acme")
+    args = parser.parse_args(argv)
+
+    steps: list[tuple[str, str, float]] = []
+
+    def step(name: str, action: Callable[[], str]) -> None:
+        started = time.monotonic()
+        try:
+            detail = action()
+        except HarnessError as err:
+            steps.append((name, "FAIL", time.monotonic() - started))
+            raise HarnessError(f"{name}: {err}") from None
+        steps.append((name, detail, time.monotonic() - started))
+
+    outcomes = []
+    try:
+        project = Project.discover()
+        if args.env == "local":
+            cluster = ClusterSettings.from_env(project)
+            step("cluster up + CRDs", lambda: "running" if lifecycle.up(cluster).running else "not running")
+        target = target_for(args.env, args.kubeconfig)
+        context = require_confirmation(target, args.confirm_context)
+        api = api_client(target.kubeconfig, context)
+        if not reachable(api, timeout=5):
+            raise HarnessError(f"{args.env}: API server of context {context!r} not reachable")
+        step("helmfile apply", lambda: helmfile_apply(project, target, context))
+        if target.local:
+            ca_dir = ClusterSettings.from_env(project).kubeconfig.parent / "ca"
+            step("local TLS secrets", lambda: "issued: " + (", ".join(certs.ensure_tls_secrets(
+                api, args.namespace, certs.load_or_create_ca(ca_dir))) or "none needed"))
+        settings = SmokeSettings(env=args.env, namespace=args.namespace, data_plane=not target.local)
+        started = time.monotonic()
+        outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, SETTLE_SECONDS)
+        steps.append(("smoke", "FAIL" if runner.failed(outcomes) else "ok", time.monotonic() - started))
+    except HarnessError as err:
+        print(f"error: {err}", file=sys.stderr)
+    print("\nSTEP                    RESULT                    SECONDS")
+    for name, detail, seconds in steps:
+        print(f"{name:<22}  {detail[:24]:<24}  {seconds:7.1f}")
+    if outcomes:
+        print()
+        print(report.table(outcomes))
+    ok = bool(outcomes) and not runner.failed(outcomes)
+    print(f"\ndemo: {'OK' if ok else 'FAILED'} ({args.env})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
