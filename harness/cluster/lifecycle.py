@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from ..errors import HarnessError
-from . import crds, kwokctl, nodes
+from . import crds, kwokctl, nodes, storage
 from .client import api_client, reachable
 from .ports import port_free
 from .settings import BINARY_FLAGS, ClusterSettings
@@ -67,8 +67,9 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
         _wait_api(settings)
     api = api_client(settings.kubeconfig, settings.context)
     wanted = nodes.ensure_nodes(api, settings.nodes_file)
+    storage.ensure_storage(api, settings.storage_file)
     if with_crds:
-        crds.apply(settings.crds_module, settings.binary("kubectl"), settings.env())
+        crds.apply(settings.crds_module, settings.binary("kubectl"), settings.env(), settings.crds_stamp)
     nodes.wait_ready(api, wanted)
     return status(settings)
 

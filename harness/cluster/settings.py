@@ -60,6 +60,14 @@ class ClusterSettings:
         return self.project.root / "cluster" / "nodes.yaml"
 
     @property
+    def storage_file(self) -> Path:
+        return self.project.root / "cluster" / "storage.yaml"
+
+    @property
+    def crds_stamp(self) -> Path:
+        return self.workdir / "clusters" / self.name / "acme-crds.sha256"
+
+    @property
     def crds_module(self) -> Path:
         return self.project.root / "tools" / "crds"
 

@@ -30,7 +30,8 @@ def helmfile_apply(project: Project, target: Target, context: str) -> str:
     env = ClusterSettings.from_env(project).env() if target.local else dict(os.environ)
     if not target.local and target.kubeconfig:
         env["KUBECONFIG"] = str(target.kubeconfig)
-    cmd = [str(project.tool("helmfile")), "--file", str(project.helmfile), "--environment", target.env,
+    # No --file: helmfile finds helmfile.yaml(.gotmpl) in the project root itself.
+    cmd = [str(project.tool("helmfile")), "--environment", target.env,
            "--kube-context", context, "apply", "--suppress-secrets"]
     # helmfile finds helm (and helm its diff plugin) on PATH: the pinned ones first.
     env["PATH"] = f"{project.root / '.tools' / 'bin'}:{env.get('PATH', '')}"

@@ -8,7 +8,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import NOW, endpoint_slice, pod, release_secret, service, tls_secret
+from smoke_objects import NOW, endpoint_slice, pod, release_secret, service, tls_secret
 from harness.smoke.registry import Status, all_smoke_checks, run_check
 from harness.smoke.settings import SmokeSettings
 from harness.smoke.snapshot import Snapshot
