@@ -54,12 +54,23 @@ class Renderer:
 
     @cached_property
     def helm_identity(self) -> str:
-        """The helm build in the cache key: a new helm version must not reuse old renders."""
+        """The helm build in the cache key: a new helm version must not reuse old renders.
+
+        `helm version` costs ~80 ms, so its answer is remembered per binary (path, size, mtime).
+        """
+        binary = self.helm.resolve()
+        stat = binary.stat()
+        memo = self.cache_dir / "helm" / key_for(str(binary), str(stat.st_size), str(stat.st_mtime_ns))
+        if memo.exists():
+            return memo.read_text()
         proc = subprocess.run([str(self.helm), "version", "--template", "{{.Version}} {{.GitCommit}}"],
                               capture_output=True, text=True)
         if proc.returncode != 0:
             raise HarnessError(f"{self.helm} version failed: {proc.stderr.strip()}")
-        return f"{self.helm.resolve()} {proc.stdout.strip()}"
+        identity = f"{binary} {proc.stdout.strip()}"
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(identity)
+        return identity
 
     def command(self, job: RenderJob, inline_file: Path | None) -> list[str]:
         cmd = [str(self.helm), "template", job.release, str(job.chart_dir), "--namespace", job.namespace,

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from jsonschema import Draft7Validator
+from .kubeapi import UnsupportedKubeconfig, json_getter
 
 FetchJson = Callable[[str], dict[str, Any]]  # path on the API server -> parsed JSON
 
@@ -27,7 +27,7 @@ class OpenAPISchemas:
         self._cache_dir = cache_dir
         self.unavailable_reason = unavailable_reason
         self._index: dict[str, str] | None = None  # "group/version" -> document path
-        self._validators: dict[tuple[str, str], Draft7Validator | None] = {}
+        self._validators: dict[tuple[str, str], Any] = {}  # jsonschema validators, built on demand
         self._documents: dict[str, dict[str, Any]] = {}
         self._verdicts: dict[str, list[list[str]]] | None = None  # object digest -> findings, for this server
         self._verdicts_dirty = False
@@ -41,23 +41,13 @@ class OpenAPISchemas:
                         cache_dir: Path | None = None) -> "OpenAPISchemas":
         local = str(local_cluster) if local_cluster and local_cluster.exists() else None
         path = kubeconfig or os.environ.get("KUBECONFIG") or local or str(Path.home() / ".kube" / "config")
-        if not Path(path.split(os.pathsep)[0]).exists():
+        first = Path(path.split(os.pathsep)[0])
+        if not first.exists():
             return cls(None, f"schema validation skipped: no kubeconfig at {path} (no API server to ask)")
         try:
-            from kubernetes import config
-
-            api = config.new_client_from_config(config_file=path.split(os.pathsep)[0])
-        except Exception as exc:  # the client raises many types for a bad kubeconfig
-            return cls(None, f"schema validation skipped: kubeconfig {path} unusable: {' '.join(str(exc).split())}")
-
-        def fetch(resource: str) -> dict[str, Any]:
-            method, url, headers, body, post = api.param_serialize("GET", resource, auth_settings=["BearerToken"])
-            response = api.call_api(method, url, headers, body, post, _request_timeout=5)
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"GET {resource}: HTTP {response.status}")
-            return json.loads(response.data)
-
+            fetch = _fetcher(first)
+        except Exception as exc:  # a malformed kubeconfig raises many types; all mean "cannot ask"
+            return cls(None, f"schema validation skipped: kubeconfig {first} unusable: {' '.join(str(exc).split())}")
         schemas = cls(fetch, cache_dir=cache_dir)
         try:
             schemas.index()
@@ -75,13 +65,15 @@ class OpenAPISchemas:
                 self._index[group_version] = entry.get("serverRelativeURL", "/openapi/v3/" + key)
         return self._index
 
-    def _validator(self, api_version: str, kind: str) -> Draft7Validator | None:
+    def _validator(self, api_version: str, kind: str):
         key = (api_version, kind)
         if key not in self._validators:
             self._validators[key] = self._build(api_version, kind)
         return self._validators[key]
 
-    def _build(self, api_version: str, kind: str) -> Draft7Validator | None:
+    def _build(self, api_version: str, kind: str):
+        from jsonschema import Draft7Validator  # imported only on a verdict-cache miss
+
         group, _, version = api_version.rpartition("/")
         url = self.index().get(api_version)
         if url is None:
@@ -139,6 +131,27 @@ class OpenAPISchemas:
             return
         for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
             yield ".".join(map(str, error.absolute_path)) or "(root)", " ".join(error.message.split())[:200]
+
+
+def _fetcher(kubeconfig: Path) -> FetchJson:
+    """A GET-JSON function for the kubeconfig's server: our small one, else the official client."""
+    try:
+        return json_getter(kubeconfig)
+    except UnsupportedKubeconfig:
+        pass
+    from kubernetes import config  # imported only here: it costs a third of a second
+
+    api = config.new_client_from_config(config_file=str(kubeconfig))
+
+    def fetch(resource: str) -> dict[str, Any]:
+        method, url, headers, body, post = api.param_serialize("GET", resource, auth_settings=["BearerToken"])
+        response = api.call_api(method, url, headers, body, post, _request_timeout=5)
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET {resource}: HTTP {response.status}")
+        return json.loads(response.data)
+
+    return fetch
 
 
 def _closed(document: dict[str, Any]) -> dict[str, Any]:

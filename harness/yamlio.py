@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,18 @@ except AttributeError:  # pragma: no cover - libyaml is part of the pinned wheel
 
 
 def load_yaml_file(path: Path) -> Any:
+    """The parsed file; read once per process while unchanged. Callers must not mutate the result."""
     try:
-        return yaml.load(path.read_text(), Loader=_Loader)
+        stat = path.stat()
     except FileNotFoundError:
         raise HarnessError(f"{path}: file not found") from None
+    return _load_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Any:
+    try:
+        return yaml.load(path.read_text(), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise HarnessError(f"{path}: invalid YAML: {_one_line(exc)}") from None
 
