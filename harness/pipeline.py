@@ -180,7 +180,8 @@ def _at_base(job: RenderJob, project: Project, baseline: Baseline) -> RenderJob 
     chart_dir = baseline.charts_dir / job.chart_dir.name
     if not (chart_dir / "Chart.yaml").exists():
         return None
-    return RenderJob(chart_dir, job.release, job.namespace, job.values_files, job.inline_values,
+    values = tuple(baseline.values_file(project, path) for path in job.values_files)
+    return RenderJob(chart_dir, job.release, job.namespace, values, job.inline_values,
                      label=f"{job.describe()} at base")
 
 
