@@ -68,6 +68,7 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
     api = api_client(settings.kubeconfig, settings.context)
     wanted = nodes.ensure_nodes(api, settings.nodes_file)
     storage.ensure_storage(api, settings.storage_file)
+    storage.ensure_namespaces(api, settings.namespaces_file)
     if with_crds:
         crds.apply(settings.crds_module, settings.binary("kubectl"), settings.env(), settings.crds_stamp)
     nodes.wait_ready(api, wanted)

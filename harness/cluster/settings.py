@@ -64,6 +64,10 @@ class ClusterSettings:
         return self.project.root / "cluster" / "storage.yaml"
 
     @property
+    def namespaces_file(self) -> Path:
+        return self.project.root / "cluster" / "namespaces.yaml"
+
+    @property
     def crds_stamp(self) -> Path:
         return self.workdir / "clusters" / self.name / "acme-crds.sha256"
 

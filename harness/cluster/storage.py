@@ -1,4 +1,6 @@
-"""A default StorageClass and static PVs (cluster/storage.yaml), so PVCs bind without a provisioner."""
+"""Cluster-wide objects the local environment expects but no operator creates here:
+a default StorageClass with static PVs (cluster/storage.yaml), so PVCs bind without a
+provisioner, and the operators' namespaces (cluster/namespaces.yaml)."""
 
 from __future__ import annotations
 
@@ -42,3 +44,8 @@ def ensure_storage(api: client.ApiClient, storage_file: Path) -> None:
     _create(client.StorageV1Api(api).create_storage_class, storage_class)
     for volume in volumes:
         _create(client.CoreV1Api(api).create_persistent_volume, volume)
+
+
+def ensure_namespaces(api: client.ApiClient, namespaces_file: Path) -> None:
+    for name in load_yaml_file(namespaces_file)["namespaces"]:
+        _create(client.CoreV1Api(api).create_namespace, {"kind": "Namespace", "metadata": {"name": name}})

@@ -33,8 +33,12 @@ def helmfile_apply(project: Project, target: Target, context: str) -> str:
     # No --file: helmfile finds helmfile.yaml(.gotmpl) in the project root itself.
     cmd = [str(project.tool("helmfile")), "--environment", target.env,
            "--kube-context", context, "apply", "--suppress-secrets"]
-    # helmfile finds helm (and helm its diff plugin) on PATH: the pinned ones first.
+    # helmfile finds helm on PATH (the pinned one first), but looks for the diff plugin itself
+    # in $HELM_PLUGINS, which the pinned helm's wrapper sets only for helm: ask helm for it.
     env["PATH"] = f"{project.root / '.tools' / 'bin'}:{env.get('PATH', '')}"
+    if "HELM_PLUGINS" not in env:
+        env["HELM_PLUGINS"] = subprocess.run([str(project.tool("helm")), "env", "HELM_PLUGINS"], env=env,
+                                             capture_output=True, text=True, check=False).stdout.strip()
     done = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         tail = "\n  ".join((done.stderr or done.stdout).strip().splitlines()[-15:])
