@@ -8,7 +8,7 @@ from typing import Callable
 
 import pytest
 
-from smoke_objects import NOW, endpoint_slice, pod, release_secret, service, tls_secret
+from smoke_objects import NOW, NS, endpoint_slice, pod, release_secret, service, tls_secret
 from harness.smoke.registry import Status, all_smoke_checks, run_check
 from harness.smoke.settings import SmokeSettings
 from harness.smoke.snapshot import Snapshot
@@ -111,3 +111,51 @@ def test_http_checks_skip_without_data_plane_and_never_pass(check, healthy, sett
     result = run_check(check, healthy, settings)
     assert result.status is Status.SKIP
     assert result.note == "skipped: no data plane"
+
+
+@pytest.fixture
+def gateway_env(healthy, ca) -> Snapshot:
+    """The healthy environment exposed through Gateway API instead of an Ingress."""
+    healthy.ingresses.clear()
+    healthy.tls_secrets[:] = [tls_secret("edge-tls", ca, "api.acme.com")]
+    healthy.tls_secrets[0]["metadata"]["namespace"] = "traefik"
+    healthy.gateways = [{"metadata": {"name": "acme-gateway", "namespace": "traefik"}, "spec": {"listeners": [
+        {"name": "web", "protocol": "HTTP", "port": 80},
+        {"name": "websecure", "protocol": "HTTPS", "port": 443, "hostname": "*.acme.com",
+         "tls": {"certificateRefs": [{"kind": "Secret", "name": "edge-tls"}]}}]}}]
+    parent = {"name": "acme-gateway", "namespace": "traefik"}
+    healthy.http_routes = [
+        {"metadata": {"name": "acme-api", "namespace": NS}, "spec": {
+            "parentRefs": [{**parent, "sectionName": "websecure"}], "hostnames": ["api.acme.com"],
+            "rules": [{"backendRefs": [{"name": "acme-api", "port": 80}]}]}},
+        {"metadata": {"name": "acme-api-redirect", "namespace": NS}, "spec": {
+            "parentRefs": [{**parent, "sectionName": "web"}], "hostnames": ["api.acme.com"],
+            "rules": [{"filters": [{"type": "RequestRedirect"}]}]}},
+    ]
+    return healthy
+
+
+@pytest.mark.parametrize("check_id", ["tls.certificates", "exposure.internal"])
+def test_gateway_environment_passes(gateway_env, settings, check_id):
+    result = outcome(check_id, gateway_env, settings)
+    assert result.status is Status.PASS, result.findings
+
+
+GATEWAY_BREAKS: list[tuple[str, str, Callable[[Snapshot], None]]] = [
+    ("tls.certificates", "listener-secret-missing", lambda s: s.tls_secrets.clear()),
+    ("tls.certificates", "secret-in-wrong-namespace", lambda s: s.tls_secrets[0]["metadata"].update(namespace=NS)),
+    ("tls.certificates", "host-outside-listener",
+     lambda s: s.gateways[0]["spec"]["listeners"][1].update(hostname="*.example.com")),
+    ("tls.certificates", "gateway-missing", lambda s: s.gateways.clear()),
+    ("tls.certificates", "certificate-for-another-host",
+     lambda s: s.http_routes[0]["spec"].update(hostnames=["www.acme.com"])),
+    ("exposure.internal", "route-to-database",
+     lambda s: s.http_routes[0]["spec"]["rules"][0]["backendRefs"][0].update(name="acme-db")),
+]
+
+
+@pytest.mark.parametrize(("check_id", "breaker"), [(c, b) for c, _, b in GATEWAY_BREAKS],
+                         ids=[f"{c}:{n}" for c, n, _ in GATEWAY_BREAKS])
+def test_gateway_environment_fails_when_broken(gateway_env, settings, check_id, breaker):
+    breaker(gateway_env)
+    assert outcome(check_id, gateway_env, settings).status is Status.FAIL

@@ -18,7 +18,7 @@ def _internal(svc: Obj, settings: SmokeSettings) -> bool:
     return bool(components & set(settings.internal_components))
 
 
-@smoke_check("exposure.internal", "no LoadBalancer, NodePort, external IP or Ingress reaches the database or metrics")
+@smoke_check("exposure.internal", "no LoadBalancer, NodePort, external IP, Ingress or HTTPRoute reaches the database or metrics")
 def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
     internal = {s["metadata"]["name"] for s in snap.services if _internal(s, settings)}
     for svc in snap.services:
@@ -37,3 +37,9 @@ def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck
             name = (backend.get("service") or {}).get("name")
             if name in internal:
                 yield check.finding(ing, "spec.rules.http.paths.backend", f"routes to internal Service {name}", "Ingress")
+    for route in snap.http_routes:
+        for rule in route.get("spec", {}).get("rules") or []:
+            for backend in rule.get("backendRefs") or []:
+                if backend.get("kind", "Service") == "Service" and backend.get("name") in internal:
+                    yield check.finding(route, "spec.rules.backendRefs", f"routes to internal Service {backend['name']}",
+                                        "HTTPRoute")
