@@ -86,10 +86,13 @@ def main() -> int:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(run_helm, commands))
 
-        full = median_of(args.repeat, harness_full)
-        render = median_of(args.repeat, harness_render)
-        sequential = median_of(args.repeat, helm_sequential)
-        parallel = median_of(args.repeat, helm_parallel)
+        # Interleaved rounds, so load from other processes hits every figure alike.
+        rounds = {"full": [], "render": [], "sequential": [], "parallel": []}
+        for _ in range(args.repeat):
+            for name, action in (("full", harness_full), ("render", harness_render),
+                                 ("sequential", helm_sequential), ("parallel", helm_parallel)):
+                rounds[name].append(timed(action))
+        full, render, sequential, parallel = (statistics.median(rounds[n]) for n in rounds)
 
     cli = [sys.executable, "-m", "harness", "check", "--format", "json", "--output", "/dev/null"]
     subprocess.run(cli, cwd=ROOT, capture_output=True)  # warm the real cache
