@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, str, float]] = []
 
     def step(name: str, action: Callable[[], str]) -> None:
+        print(f"demo: {name} ...", flush=True)  # the long steps take tens of seconds
         started = time.monotonic()
         try:
             detail = action()
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             step("local TLS secrets", lambda: "issued: " + (", ".join(certs.ensure_tls_secrets(
                 api, args.namespace, certs.load_or_create_ca(ca_dir))) or "none needed"))
         settings = SmokeSettings(env=args.env, namespace=args.namespace, data_plane=not target.local)
+        print("demo: smoke checks ...", flush=True)
         started = time.monotonic()
         outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, SETTLE_SECONDS)
         steps.append(("smoke", "FAIL" if runner.failed(outcomes) else "ok", time.monotonic() - started))
