@@ -148,3 +148,10 @@ def test_flows_of_local_are_exactly_the_intended_ones(real_project, capsys):
     assert main(["flows", "--env", "local", "--format", "json"]) == 0
     flows = json.loads(capsys.readouterr().out)["flows"]
     assert flows and all(flow["intended"] for flow in flows), flows
+
+
+def test_lint_reports_a_broken_template_naming_chart_and_scenario(project_copy, capsys):
+    mutate(project_copy, "charts/acme-ui/templates/service.yaml", "kind: Service", "kind: Service\n{{ .Values.nope.nope }}")
+    code = main(["lint", "--chart", "acme-ui"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and any(line.startswith("FAIL helm lint acme-ui [ci/") for line in err), err

@@ -39,6 +39,8 @@ BAD_INPUT = [
     ("matrix-axes-wrong-type", ("render",), "chart: tiny\naxes: [1, 2]\n", "axes must map"),
     ("matrix-case-without-name", ("render",), "chart: tiny\ncases: [{values: {}}]\n", "cases[0] must be a mapping with `name`"),
     ("unknown-lint-chart", ("lint", "--chart", "nope"), None, "unknown chart `nope`"),
+    ("unwritable-junit", ("check", "--junit", "/proc/harness/render.xml"), None, "/proc/harness"),
+    ("missing-helm", ("render", "--helm", "/nonexistent/helm"), None, "--helm: /nonexistent/helm does not exist"),
 ]
 
 
