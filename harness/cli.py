@@ -147,7 +147,7 @@ def _cmd_lint(args) -> int:
     selected = args.chart or charts
     documented = [p.parent.name for p in sorted(project.charts_dir.glob("*/Chart.yaml"))
                   if not args.chart or p.parent.name in args.chart]
-    runs, failures = lint(project, selected, documented, args.jobs)
+    runs, failures = lint(project, selected, documented, args.jobs, with_helmfile=not args.chart)
     for line in failures:
         print(line, file=sys.stderr)
     print(f"lint: {runs} runs, {len(failures)} failed")

@@ -27,7 +27,7 @@ def _first_problem(output: str) -> str:
     return " | ".join(picked[:3] or lines[-1:] or ["failed without output"])
 
 
-def lint_tasks(project: Project, charts: list[str]) -> list[LintTask]:
+def lint_tasks(project: Project, charts: list[str], with_helmfile: bool = True) -> list[LintTask]:
     helm = str(project.tool("helm"))
     tasks = []
     for chart in charts:
@@ -37,7 +37,7 @@ def lint_tasks(project: Project, charts: list[str]) -> list[LintTask]:
             extra = ("--values", str(values)) if values else ()
             label = f"{chart} [{values.relative_to(chart_dir)}]" if values else chart
             tasks.append(LintTask(f"helm lint {label}", (helm, "lint", "--strict", str(chart_dir), *extra), project.root))
-    if project.helmfile.exists():
+    if with_helmfile and project.helmfile.exists():
         tasks.append(LintTask("helmfile -e local lint",
                               (str(project.tool("helmfile")), "-f", str(project.helmfile), "-e", "local", "lint"),
                               project.root, project.tool_env()))
@@ -70,12 +70,13 @@ def docs_drift(project: Project, chart: str) -> str | None:
     return None
 
 
-def lint(project: Project, charts: list[str], documented: list[str], workers: int | None = None) -> tuple[int, list[str]]:
-    """Lint `charts`, check README drift of `documented`; (runs, one line per failure)."""
+def lint(project: Project, charts: list[str], documented: list[str], workers: int | None = None,
+         with_helmfile: bool = True) -> tuple[int, list[str]]:
+    """Lint `charts`, check README drift of `documented`, lint the helmfile; (runs, one line per failure)."""
     renderer = Renderer(project, workers)
     for chart in charts:
         renderer.ensure_dependencies(project.charts_dir / chart)
-    tasks = lint_tasks(project, charts)
+    tasks = lint_tasks(project, charts, with_helmfile)
     with ThreadPoolExecutor(max_workers=renderer.workers) as pool:
         results = list(pool.map(_run, tasks))
         results += list(pool.map(lambda c: docs_drift(project, c), documented))
