@@ -15,8 +15,15 @@ from .render import Renderer
 from .report import FORMATS, summary
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line too (argparse would print the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harness", description="Render the Acme charts and check their invariants.")
+    parser = _OneLineParser(prog="harness", description="Render the Acme charts and check their invariants.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def selection(p):

@@ -43,6 +43,19 @@ class ScenarioPlan:
     helmfile: HelmfileState | None = None
 
 
+class _States:
+    """helmfile states, loaded once per environment and only when asked for."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.loaded: dict[str, HelmfileState] = {}
+
+    def get(self, environment: str) -> HelmfileState:
+        if environment not in self.loaded:
+            self.loaded[environment] = load_state(self.project, environment)
+        return self.loaded[environment]
+
+
 def plan_scenarios(project: Project, selection: Selection) -> list[ScenarioPlan]:
     matrices = load_matrices(project)
     known_envs = environment_names(project)
@@ -85,19 +98,6 @@ def _case_job(project: Project, case: Case, states: _States) -> RenderJob:
         values = release.values_files if release else values
     return RenderJob(project.charts_dir / case.chart, case.release, case.namespace, values,
                      case.inline_values, label=case.label)
-
-
-class _States:
-    """helmfile states, loaded once per environment and only when asked for."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.loaded: dict[str, HelmfileState] = {}
-
-    def get(self, environment: str) -> HelmfileState:
-        if environment not in self.loaded:
-            self.loaded[environment] = load_state(self.project, environment)
-        return self.loaded[environment]
 
 
 def _reference_jobs(project: Project, case: Case, known_envs: list[str]) -> list[RenderJob]:

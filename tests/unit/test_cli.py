@@ -40,6 +40,8 @@ BAD_INPUT = [
     ("matrix-case-without-name", ("render",), "chart: tiny\ncases: [{values: {}}]\n", "cases[0] must be a mapping with `name`"),
     ("unknown-lint-chart", ("lint", "--chart", "nope"), None, "unknown chart `nope`"),
     ("unwritable-junit", ("check", "--junit", "/proc/harness/render.xml"), None, "/proc/harness"),
+    ("unknown-format", ("check", "--format", "xml"), None, "invalid choice: 'xml'"),
+    ("unknown-command", ("deploy",), None, "invalid choice: 'deploy'"),
     ("missing-helm", ("render", "--helm", "/nonexistent/helm"), None, "--helm: /nonexistent/helm does not exist"),
 ]
 
