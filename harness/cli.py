@@ -13,6 +13,7 @@ from .project import Project
 from .registry import all_checks, select_checks
 from .render import Renderer
 from .report import FORMATS, summary
+from .yamlio import dump_yaml
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -80,7 +81,8 @@ def _cmd_checks(args) -> int:
     return 0
 
 
-def _scenarios(args, project: Project, needs_baseline: bool, base_ref=None, kubeconfig=None):
+def _scenarios(args, project: Project, needs_baseline: bool, needs_schemas: bool = False, base_ref=None,
+               kubeconfig=None):
     plans = plan_scenarios(project, Selection(tuple(args.chart), tuple(args.env)))
     if not plans:
         raise HarnessError("nothing to render: no charts/ and no matrices/ found")
@@ -88,7 +90,7 @@ def _scenarios(args, project: Project, needs_baseline: bool, base_ref=None, kube
     if args.helm and not args.helm.exists():
         raise HarnessError(f"--helm: {args.helm} does not exist")
     renderer = Renderer(project, options.workers, helm=args.helm, use_cache=options.use_cache)
-    return build_scenarios(project, plans, renderer, options, needs_baseline)
+    return build_scenarios(project, plans, renderer, options, needs_baseline, needs_schemas)
 
 
 def _cmd_render(args) -> int:
@@ -101,8 +103,6 @@ def _cmd_render(args) -> int:
         failed += bool(scenario.render_errors)
         print(f"{scenario.name:50} {len(scenario.manifests):4} objects  {state}")
         if args.out:
-            from .yamlio import dump_yaml
-
             target = args.out / f"{scenario.name.replace('/', '_')}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("---\n".join(dump_yaml(o.doc) for o in scenario.manifests))
@@ -113,8 +113,8 @@ def _cmd_render(args) -> int:
 def _cmd_check(args) -> int:
     project = Project.discover()
     checks = select_checks(args.only)
-    wants_upgrade = any(c.id.startswith("upgrade.") for c in checks)
-    scenarios = _scenarios(args, project, wants_upgrade, args.base_ref, args.kubeconfig)
+    families = {c.id.split(".", 1)[0] for c in checks}  # fetch baselines and schemas only when used
+    scenarios = _scenarios(args, project, "upgrade" in families, "schema" in families, args.base_ref, args.kubeconfig)
     outcomes = run_checks(scenarios, checks)
     report = FORMATS[args.format](outcomes)
     if args.output:

@@ -134,13 +134,14 @@ class RunOptions:
 
 
 def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Renderer,
-                    options: RunOptions, needs_baseline: bool) -> list[Scenario]:
+                    options: RunOptions, needs_baseline: bool, needs_schemas: bool = True) -> list[Scenario]:
     baseline = resolve_baseline(project, options.base_ref) if needs_baseline else Baseline(None, "not requested")
     base_jobs = base_jobs_for(project, plans, baseline)
     every_job = all_jobs(plans, base_jobs)
     results = dict(zip(every_job, renderer.render_all(every_job)))
     intended = load_intended_flows(project.intended_flows) if project.intended_flows.exists() else None
-    schemas = OpenAPISchemas.from_kubeconfig(options.kubeconfig, project.local_kubeconfig, project.cache_dir / "openapi")
+    schemas = (OpenAPISchemas.from_kubeconfig(options.kubeconfig, project.local_kubeconfig, project.cache_dir / "openapi")
+               if needs_schemas else None)
     settings = Settings()
     scenarios = []
     for plan in plans:
