@@ -1,3 +1,5 @@
 """Check families; importing this package registers every check."""
 
-from . import contracts, isolation, probes, render, rollout, scaling, schema, security, shutdown, tls, upgrade  # noqa: F401
+from . import (  # noqa: F401
+    backup, contracts, isolation, observability, probes, render, rollout, scaling, schema, security, shutdown, tls, upgrade,
+)
