@@ -1,0 +1,214 @@
+{{/* backup.chart: chart name and version for the helm.sh/chart label. */}}
+{{- define "backup.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* backup.selectorLabels: the stable subset used in selectors; `name` tells the jobs apart. Takes (dict "ctx" $ "name" "acme-db-backup"). */}}
+{{- define "backup.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: backup
+{{- end }}
+
+{{/* backup.labels: the full contract label set (component `backup`, which the database admits). Takes (dict "ctx" $ "name" …). */}}
+{{- define "backup.labels" -}}
+{{ include "backup.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: acme
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+helm.sh/chart: {{ include "backup.chart" .ctx }}
+{{- end }}
+
+{{/* backup.image: repository:tag, plus @digest when pinned. Takes an image block. */}}
+{{- define "backup.image" -}}
+{{- printf "%s:%s" .repository .tag }}{{ with .digest }}@{{ . }}{{ end }}
+{{- end }}
+
+{{/* backup.containerSecurityContext: what Pod Security "restricted" asks of every container. */}}
+{{- define "backup.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end }}
+
+{{/* backup.podSpec: the pod of a backup Job: a producer init container fills /backup, the uploader ships it. Takes (dict "ctx" $ "producer" <container yaml> "prefix" … "scratchSize" … "extraVolumes" <yaml>). */}}
+{{- define "backup.podSpec" -}}
+{{- $v := .ctx.Values -}}
+restartPolicy: Never
+automountServiceAccountToken: false
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ $v.job.runAsUser }}
+  runAsGroup: {{ $v.job.runAsUser }}
+  fsGroup: {{ $v.job.runAsUser }}
+  seccompProfile:
+    type: RuntimeDefault
+initContainers:
+  {{- .producer | nindent 2 }}
+containers:
+  - name: upload
+    image: {{ include "backup.image" $v.uploader.image }}
+    imagePullPolicy: IfNotPresent
+    command: ["/bin/sh", "/scripts/upload.sh"]
+    env:
+      - name: BACKUP_DIR
+        value: /backup
+      - name: S3_ENDPOINT
+        value: {{ $v.objectStorage.endpoint | quote }}
+      - name: S3_BUCKET
+        value: {{ $v.objectStorage.bucket | quote }}
+      - name: S3_PREFIX
+        value: {{ .prefix | quote }}
+      - name: AWS_DEFAULT_REGION
+        value: {{ $v.objectStorage.region | quote }}
+      - name: AWS_ACCESS_KEY_ID
+        valueFrom:
+          secretKeyRef:
+            name: {{ $v.objectStorage.existingSecret }}
+            key: {{ $v.objectStorage.accessKeyIdKey }}
+      - name: AWS_SECRET_ACCESS_KEY
+        valueFrom:
+          secretKeyRef:
+            name: {{ $v.objectStorage.existingSecret }}
+            key: {{ $v.objectStorage.secretAccessKeyKey }}
+      # AWS CLI >= 2.23 adds CRC checksums to every upload, which many S3-compatible servers
+      # reject; the script verifies SHA-256 itself.
+      - name: AWS_REQUEST_CHECKSUM_CALCULATION
+        value: when_required
+      - name: AWS_RESPONSE_CHECKSUM_VALIDATION
+        value: when_required
+      # The CLI writes its cache under HOME; the root filesystem is read-only.
+      - name: HOME
+        value: /tmp
+    resources:
+      {{- toYaml $v.uploader.resources | nindent 6 }}
+    securityContext:
+      {{- include "backup.containerSecurityContext" . | nindent 6 }}
+    volumeMounts:
+      - name: scripts
+        mountPath: /scripts
+        readOnly: true
+      - name: backup
+        mountPath: /backup
+      - name: tmp
+        mountPath: /tmp
+volumes:
+  - name: scripts
+    configMap:
+      name: acme-backup-scripts
+  - name: backup
+    emptyDir:
+      sizeLimit: {{ .scratchSize }}
+  - name: tmp
+    emptyDir:
+      sizeLimit: 64Mi
+  {{- with .extraVolumes }}
+  {{- . | nindent 2 }}
+  {{- end }}
+{{- end }}
+
+{{/* backup.validateValues: collect every configuration error and fail once. */}}
+{{- define "backup.validateValues" -}}
+{{- $errors := list -}}
+{{- $v := .Values -}}
+{{- $jobs := or $v.pgDump.enabled $v.etcdSnapshot.enabled -}}
+{{- if and $jobs (empty $v.objectStorage.bucket) -}}
+  {{- $errors = append $errors "backup.objectStorage.bucket: required; the dumps and snapshots have nowhere to go" -}}
+{{- end -}}
+{{- if and $jobs (empty $v.objectStorage.existingSecret) -}}
+  {{- $errors = append $errors "backup.objectStorage.existingSecret: required; name the Secret with the access key pair (never put keys in values)" -}}
+{{- end -}}
+{{- if and $jobs $v.networkPolicy.enabled (empty $v.objectStorage.cidrs) -}}
+  {{- $errors = append $errors "backup.objectStorage.cidrs: required with networkPolicy.enabled; the baseline denies egress, so uploads would time out" -}}
+{{- end -}}
+{{- if $v.etcdSnapshot.enabled -}}
+  {{- if not (hasPrefix "https://" $v.etcdSnapshot.endpoint) -}}
+    {{- $errors = append $errors "backup.etcdSnapshot.endpoint: the https:// client URL of one etcd member (https://<member>:2379)" -}}
+  {{- end -}}
+  {{- if and $v.networkPolicy.enabled (empty $v.etcdSnapshot.cidrs) -}}
+    {{- $errors = append $errors "backup.etcdSnapshot.cidrs: required with networkPolicy.enabled; list the etcd members' addresses" -}}
+  {{- end -}}
+{{- end -}}
+{{- if and $v.velero.enabled (empty $v.velero.schedules) -}}
+  {{- $errors = append $errors "backup.velero.schedules: Velero is enabled but no schedule is defined" -}}
+{{- end -}}
+{{- if $errors -}}
+  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
+{{- end -}}
+{{- end }}
+
+{{/* backup.dumpContainer: init container running scripts/dump.sh with the database credentials. */}}
+{{- define "backup.dumpContainer" -}}
+{{- $v := .Values -}}
+- name: dump
+  image: {{ include "backup.image" $v.pgDump.image }}
+  imagePullPolicy: IfNotPresent
+  command: ["/bin/sh", "/scripts/dump.sh"]
+  env:
+    - name: BACKUP_DIR
+      value: /backup
+    - name: PGHOST
+      value: {{ $v.database.host | quote }}
+    - name: PGPORT
+      value: {{ $v.database.port | quote }}
+    - name: PGSSLMODE
+      value: {{ $v.database.sslMode | quote }}
+    - name: PGUSER
+      valueFrom:
+        secretKeyRef:
+          name: {{ $v.database.secretName }}
+          key: username
+    - name: PGPASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: {{ $v.database.secretName }}
+          key: password
+    - name: PGDATABASE
+      valueFrom:
+        secretKeyRef:
+          name: {{ $v.database.secretName }}
+          key: database
+  resources:
+    {{- toYaml $v.pgDump.resources | nindent 4 }}
+  securityContext:
+    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    - name: scripts
+      mountPath: /scripts
+      readOnly: true
+    - name: backup
+      mountPath: /backup
+    - name: tmp
+      mountPath: /tmp
+{{- end }}
+
+{{/* backup.etcdContainer: init container taking an etcd snapshot over the network with a client certificate (no hostPath, no host network). */}}
+{{- define "backup.etcdContainer" -}}
+{{- $e := .Values.etcdSnapshot -}}
+- name: snapshot
+  image: {{ include "backup.image" $e.image }}
+  imagePullPolicy: IfNotPresent
+  # No shell in the image: etcdctl is called directly; upload.sh adds the checksum.
+  command: ["etcdctl", "snapshot", "save", "/backup/etcd-snapshot.db"]
+  env:
+    # `snapshot save` talks to exactly one member.
+    - name: ETCDCTL_ENDPOINTS
+      value: {{ $e.endpoint | quote }}
+    - name: ETCDCTL_CACERT
+      value: /etcd-client/ca.crt
+    - name: ETCDCTL_CERT
+      value: /etcd-client/tls.crt
+    - name: ETCDCTL_KEY
+      value: /etcd-client/tls.key
+  resources:
+    {{- toYaml $e.resources | nindent 4 }}
+  securityContext:
+    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    - name: backup
+      mountPath: /backup
+    - name: etcd-client
+      mountPath: /etcd-client
+      readOnly: true
+{{- end }}

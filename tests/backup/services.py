@@ -1,0 +1,85 @@
+"""Clients and helpers for the loopback services of the backup tests (the fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = REPO_ROOT / "charts" / "acme-platform" / "charts" / "backup" / "scripts"
+MOTO_SERVER = REPO_ROOT / ".cache" / "backup-s3" / "venv" / "bin" / "moto_server"
+AWS = Path("/usr/bin/aws")
+
+
+def missing(reason: str) -> None:
+    hint = f"{reason}: run tests/backup/install-deps.sh"
+    if os.environ.get("ACME_REQUIRE_BACKUP_DEPS") == "1":
+        pytest.fail(hint)
+    pytest.skip(hint)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
+
+
+@dataclass(frozen=True)
+class Postgres:
+    bindir: Path
+    port: int
+    user: str
+    password: str
+
+    def env(self, database: str) -> dict[str, str]:
+        """libpq variables for a TCP connection with a password, as the CronJob connects."""
+        return {"PGHOST": "127.0.0.1", "PGPORT": str(self.port), "PGUSER": self.user,
+                "PGPASSWORD": self.password, "PGDATABASE": database, "PGSSLMODE": "disable"}
+
+    def psql(self, database: str, sql: str) -> str:
+        proc = subprocess.run([self.bindir / "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                              env={**os.environ, **self.env(database)}, capture_output=True, text=True, check=True)
+        return proc.stdout.strip()
+
+
+@dataclass(frozen=True)
+class S3:
+    endpoint: str
+    bucket: str
+
+    def env(self, prefix: str) -> dict[str, str]:
+        return {"S3_ENDPOINT": self.endpoint, "S3_BUCKET": self.bucket, "S3_PREFIX": prefix,
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}
+
+    def keys(self, prefix: str) -> list[str]:
+        proc = aws(["s3", "ls", "--recursive", f"s3://{self.bucket}/{prefix}/"], self.env(prefix), check=False)
+        return sorted(line.split()[-1] for line in proc.stdout.splitlines() if line.strip())
+
+
+def aws(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([AWS, "--endpoint-url", env["S3_ENDPOINT"], *args], env={**os.environ, **env},
+                          capture_output=True, text=True, check=check)
+
+
+def run_script(name: str, env: dict[str, str], path: str, *args: str) -> subprocess.CompletedProcess:
+    """One of the chart's backup scripts, exactly as shipped, under /bin/sh like in the pod."""
+    return subprocess.run(["/bin/sh", SCRIPTS / name, *args], env={**os.environ, **env, "PATH": path},
+                          capture_output=True, text=True)
