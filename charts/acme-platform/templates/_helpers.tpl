@@ -8,6 +8,16 @@
 {{- if and $deny (index .Values "metrics-collector" "enabled") (not (index .Values "metrics-collector" "networkPolicy" "enabled")) -}}
   {{- $errors = append $errors "metrics-collector.networkPolicy.enabled: the baseline denies all traffic; without these policies nothing reaches the collector" -}}
 {{- end -}}
+{{- if and .Values.backup.enabled .Values.backup.velero.enabled .Values.backup.velero.databaseHook.enabled -}}
+  {{- if not (and .Values.database.enabled (eq .Values.database.mode "inCluster")) -}}
+    {{- $errors = append $errors "backup.velero.databaseHook.enabled: the pre-backup hook runs pg_dump inside the in-cluster database pod; with an external database use backup.pgDump instead" -}}
+  {{- end -}}
+{{- end -}}
+{{- if and .Values.backup.enabled .Values.backup.pgDump.enabled .Values.database.enabled (eq .Values.database.mode "inCluster") -}}
+  {{- if semverCompare (printf "<%s" (regexFind "^[0-9]+" .Values.database.inCluster.image.tag)) (regexFind "^[0-9]+" .Values.backup.pgDump.image.tag) -}}
+    {{- $errors = append $errors "backup.pgDump.image.tag: pg_dump must be at least the server's major version (database.inCluster.image.tag)" -}}
+  {{- end -}}
+{{- end -}}
 {{- if $errors -}}
   {{- fail (printf "\n%s" (join "\n" $errors)) -}}
 {{- end -}}
