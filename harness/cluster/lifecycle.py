@@ -35,10 +35,12 @@ def _running(settings: ClusterSettings) -> bool:
 
 
 def _secure_kubeconfig(settings: ClusterSettings) -> None:
-    """The kubeconfig holds the admin client key: owner-only, like ~/.kube/config should be."""
+    """The kubeconfig holds the admin client key: owner-only, like ~/.kube/config should be.
+    kwokctl writes the PKI world-readable (0644) inside its work directory, so that is owner-only too."""
     if not settings.kubeconfig.exists():
         raise HarnessError(f"cluster: kwokctl wrote no kubeconfig at {settings.kubeconfig}")
-    os.chmod(settings.kubeconfig.parent, 0o700)
+    for directory in (settings.kubeconfig.parent, settings.workdir):
+        os.chmod(directory, 0o700)
     os.chmod(settings.kubeconfig, 0o600)
 
 

@@ -38,6 +38,8 @@ def test_kubeconfig_is_owner_only(host, cluster):
     kubeconfig = host.file(str(cluster.kubeconfig))
     assert kubeconfig.mode == 0o600
     assert host.file(str(cluster.kubeconfig.parent)).mode == 0o700
+    # kwokctl's PKI (the admin key among it) sits under the work directory.
+    assert host.file(str(cluster.workdir)).mode == 0o700
 
 
 @pytest.mark.parametrize("name", sorted(BINARY_FLAGS), ids=sorted(BINARY_FLAGS))
