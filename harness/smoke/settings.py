@@ -35,6 +35,7 @@ class HttpSettings:
     https_port: int = 443
     http_port: int = 80
     ca_file: str | None = None  # None: the system trust store
+    # Used only when no Ingress/HTTPRoute of the component is deployed (docs/contract.md hosts).
     ui_host: str = "www.acme.com"
     api_host: str = "api.acme.com"
     api_health_path: str = "/healthz/ready"

@@ -17,7 +17,8 @@ import pytest
 import trustme
 
 from harness.smoke import httpprobe
-from harness.smoke.settings import HttpSettings
+from harness.smoke.registry import Status, all_smoke_checks, run_check
+from harness.smoke.settings import HttpSettings, SmokeSettings
 
 ASSET = "/assets/app.3f9a2c1b.js"
 HOSTS = ("www.acme.com", "api.acme.com")
@@ -174,3 +175,29 @@ def test_static_cache_fails(site, field, value):
 def test_health_fails_on_503(site):
     site.behaviour.health_status = 503
     assert "503" in httpprobe.probe_health("api.acme.com", site.settings)[0]
+
+
+@pytest.fixture
+def exposed(healthy, site):
+    """The healthy snapshot, its API Ingress labelled as the contract says, served by `site`."""
+    healthy.ingresses[0]["metadata"]["labels"]["app.kubernetes.io/component"] = "api"
+    return healthy
+
+
+def test_smoke_http_checks_pass_with_a_data_plane(exposed, site):
+    settings = SmokeSettings(data_plane=True, http=site.settings)
+    for check in (c for c in all_smoke_checks() if c.id.startswith("http.")):
+        result = run_check(check, exposed, settings)
+        assert result.status is Status.PASS, (check.id, result.findings)
+
+
+def test_smoke_http_checks_probe_the_deployed_hosts(exposed, site):
+    exposed.ingresses[0]["spec"]["rules"][0]["host"] = "api.staging.acme.com"
+    # Served by the same loopback site, whose certificate does not name the staging host.
+    http = replace(site.settings, resolve={**site.settings.resolve, "api.staging.acme.com": "127.0.0.1"})
+    settings = SmokeSettings(data_plane=True, http=http)
+    check = next(c for c in all_smoke_checks() if c.id == "http.api-health")
+    result = run_check(check, exposed, settings)
+    assert result.status is Status.FAIL
+    assert result.findings[0].object.name == "api.staging.acme.com"
+    assert "TLS verification failed" in result.findings[0].message

@@ -20,30 +20,47 @@ def _run(settings: SmokeSettings, check: SmokeCheck, hosts: list[str],
             yield check.finding({"metadata": {"name": host}}, "", problem, "Host")
 
 
-def _both(settings: SmokeSettings) -> list[str]:
-    return [settings.http.ui_host, settings.http.api_host]
+def _hosts(snap: Snapshot, component: str, fallback: str) -> list[str]:
+    """The component's public hosts as deployed (Ingress rules, HTTPRoute hostnames), so each
+    environment is probed at its own names; the contract's host when nothing is deployed."""
+    found: list[str] = []
+    for obj in (*snap.ingresses, *snap.http_routes):
+        if obj["metadata"].get("labels", {}).get("app.kubernetes.io/component") != component:
+            continue
+        spec = obj.get("spec", {})
+        names = [r.get("host") for r in spec.get("rules") or []] + list(spec.get("hostnames") or [])
+        found += [n for n in names if n and n not in found]
+    return found or [fallback]
+
+
+def _ui(snap: Snapshot, settings: SmokeSettings) -> list[str]:
+    return _hosts(snap, "ui", settings.http.ui_host)
+
+
+def _api(snap: Snapshot, settings: SmokeSettings) -> list[str]:
+    return _hosts(snap, "api", settings.http.api_host)
 
 
 @smoke_check("http.tls", "HTTPS handshake verifies: trusted chain, SAN covers the host, TLS >= 1.2")
 def http_tls(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
-    return _run(settings, check, _both(settings), httpprobe.probe_tls)
+    return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_tls)
 
 
 @smoke_check("http.redirect", "plain HTTP redirects to HTTPS on the same host")
 def http_redirect(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
-    return _run(settings, check, _both(settings), httpprobe.probe_redirect)
+    return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_redirect)
 
 
 @smoke_check("http.hsts", "HTTPS answers carry Strict-Transport-Security with a long max-age")
 def http_hsts(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
-    return _run(settings, check, [settings.http.ui_host], httpprobe.probe_hsts)
+    return _run(settings, check, _ui(snap, settings), httpprobe.probe_hsts)
 
 
 @smoke_check("http.static-cache", "index.html revalidates; fingerprinted assets are long-cacheable")
 def http_static_cache(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
-    return _run(settings, check, [settings.http.ui_host], httpprobe.probe_static_cache)
+    return _run(settings, check, _ui(snap, settings), httpprobe.probe_static_cache)
 
 
 @smoke_check("http.api-health", "the API's health endpoint answers 200 over HTTPS")
 def http_api_health(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
-    return _run(settings, check, [settings.http.api_host], httpprobe.probe_health)
+    return _run(settings, check, _api(snap, settings), httpprobe.probe_health)
