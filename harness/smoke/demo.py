@@ -1,5 +1,8 @@
 """`python -m harness.smoke.demo --env ENV`: cluster -> CRDs -> helmfile apply -> smoke -> summary.
 
+When the smoke checks fail after the apply, every release the apply changed is rolled back
+(`helm rollback` to its previous revision) unless --no-rollback; the demo still exits non-zero.
+
 `make demo` runs this after `make tools`. For staging/production it deploys to the user's
 current kube context, which must be named with --confirm-context.
 """
@@ -19,6 +22,7 @@ from ..cluster.settings import ClusterSettings
 from ..errors import HarnessError
 from ..project import Project
 from . import report, runner, snapshot
+from .rollback import deployed_revisions, plan, roll_back
 from .settings import SmokeSettings
 from .target import Target, require_confirmation, target_for
 
@@ -26,20 +30,26 @@ from .target import Target, require_confirmation, target_for
 SETTLE_SECONDS = 120
 
 
-def helmfile_apply(project: Project, target: Target, context: str) -> str:
+def tool_env(project: Project, target: Target) -> dict[str, str]:
+    """Environment for helm/helmfile aimed at the target cluster, pinned tools first on PATH."""
     env = ClusterSettings.from_env(project).env() if target.local else dict(os.environ)
     if not target.local and target.kubeconfig:
         env["KUBECONFIG"] = str(target.kubeconfig)
-    # No --file: helmfile finds helmfile.yaml(.gotmpl) in the project root itself.
-    cmd = [str(project.tool("helmfile")), "--environment", target.env,
-           "--kube-context", context, "apply", "--suppress-secrets"]
-    # helmfile finds helm on PATH (the pinned one first), but looks for the diff plugin itself
-    # in $HELM_PLUGINS, which the pinned helm's wrapper sets only for helm: ask helm for it.
     env["PATH"] = f"{project.root / '.tools' / 'bin'}:{env.get('PATH', '')}"
+    # helmfile looks for the diff plugin itself in $HELM_PLUGINS, which the pinned helm's
+    # wrapper sets only for helm: ask helm for it.
     if "HELM_PLUGINS" not in env:
         env["HELM_PLUGINS"] = subprocess.run([str(project.tool("helm")), "env", "HELM_PLUGINS"], env=env,
                                              capture_output=True, text=True, check=False).stdout.strip()
-    done = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=900)
+    return env
+
+
+def helmfile_apply(project: Project, target: Target, context: str) -> str:
+    # No --file: helmfile finds helmfile.yaml(.gotmpl) in the project root itself.
+    cmd = [str(project.tool("helmfile")), "--environment", target.env,
+           "--kube-context", context, "apply", "--suppress-secrets"]
+    done = subprocess.run(cmd, cwd=project.root, env=tool_env(project, target), capture_output=True, text=True,
+                          timeout=900)
     if done.returncode != 0:
         tail = "\n  ".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise HarnessError(f"helmfile -e {target.env} apply failed:\n  {tail}")
@@ -52,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kubeconfig", help="staging/production kubeconfig (default: $KUBECONFIG)")
     parser.add_argument("--confirm-context", help="the kube context name, required for staging/production")
     parser.add_argument("--namespace", default="acme")
+    parser.add_argument("--no-rollback", action="store_true",
+                        help="leave a deploy whose smoke checks fail in place (default: helm rollback what it changed)")
     args = parser.parse_args(argv)
 
     steps: list[tuple[str, str, float]] = []
@@ -77,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         api = api_client(target.kubeconfig, context)
         if not reachable(api, timeout=5):
             raise HarnessError(f"{args.env}: API server of context {context!r} not reachable")
+        before = deployed_revisions(snapshot.load(api, args.namespace).release_secrets)
         step("helmfile apply", lambda: helmfile_apply(project, target, context))
         if target.local:
             ca_dir = ClusterSettings.from_env(project).kubeconfig.parent / "ca"
@@ -87,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, SETTLE_SECONDS)
         steps.append(("smoke", "FAIL" if runner.failed(outcomes) else "ok", time.monotonic() - started))
+        if runner.failed(outcomes) and not args.no_rollback:
+            targets = plan(before, snapshot.load(api, args.namespace).release_secrets)
+            step("rollback", lambda: ", ".join(roll_back(project.tool("helm"), targets, args.namespace, context,
+                                                         tool_env(project, target))) or "nothing changed")
     except HarnessError as err:
         print(f"error: {err}", file=sys.stderr)
     print("\nSTEP                    RESULT                    SECONDS")

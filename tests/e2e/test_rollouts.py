@@ -14,6 +14,7 @@ from kubernetes import client
 
 from harness.smoke import runner, snapshot
 from harness.smoke.releases import revisions
+from harness.smoke.rollback import plan, roll_back
 from harness.smoke.rollout import DeploymentWatch, resolve_max_unavailable
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +61,7 @@ def test_upgrade_keeps_availability(api, deployed, helm, api_chart, max_unavaila
     assert image.endswith(f":{tag}")
 
 
-def test_never_ready_upgrade_is_detected_and_rolled_back(api, deployed, helm, api_chart, tmp_path):
+def test_never_ready_upgrade_is_detected_and_rolled_back(api, cluster, deployed, helm, api_chart, tmp_path):
     ns = deployed.namespace
     apps = client.AppsV1Api(api)
     good = _revision(api, ns)
@@ -80,8 +81,11 @@ def test_never_ready_upgrade_is_detected_and_rolled_back(api, deployed, helm, ap
             assert outcome == "deadline-exceeded", f"bad rollout ended {outcome} after {seconds:.0f} s"
             assert seconds <= PROGRESS_DEADLINE + DETECTION_SLACK
 
+            # The demo's automatic rollback: plan from the revisions, then `helm rollback --wait`.
+            targets = plan({DEPLOYMENT: good}, snapshot.load(api, ns).release_secrets)
+            assert targets == {DEPLOYMENT: good}
             rolled_back_at = time.monotonic()
-            helm("rollback", "acme-api", str(good))
+            roll_back(cluster.binary("helm"), targets, ns, cluster.context, cluster.env())
             outcome, seconds = watch.wait(_generation(api, ns), rolled_back_at, timeout=120)
             assert outcome == "complete", f"rollback ended {outcome} after {seconds:.0f} s"
             lowest = watch.recorder.min_available()
