@@ -16,9 +16,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def render(chart: str, environment: str) -> list[dict]:
+    """The chart with values/<chart>/<environment>.yaml."""
+    return render_values(chart, (Project(REPO_ROOT).values_dir / chart / f"{environment}.yaml",))
+
+
+def render_values(chart: str, values: tuple[Path, ...]) -> list[dict]:
     project = Project(REPO_ROOT)
-    values = (project.values_dir / chart / f"{environment}.yaml",)
-    job = RenderJob(project.charts_dir / chart, chart, "acme", values, label=f"{chart}@{environment}")
+    job = RenderJob(project.charts_dir / chart, chart, "acme", values, label=f"{chart} with {len(values)} values files")
     result = Renderer(project, use_cache=False).render(job)
     assert result.error is None, result.error
     return result.documents
