@@ -12,7 +12,7 @@ import pytest
 import trustme
 
 from rendered import find, render_values
-from services import REPO_ROOT, S3, aws, free_port, run_script, wait_for_port
+from services import REPO_ROOT, aws, free_port, run_script, wait_for_port
 
 pytestmark = pytest.mark.slow
 
