@@ -17,7 +17,7 @@ helm.sh/chart: {{ include "observability.chart" . }}
 {{/* observability.operatorLabels: the labels above plus those Prometheus selects monitors and rules by. */}}
 {{- define "observability.operatorLabels" -}}
 {{ include "observability.labels" . }}
-{{- with .Values.selectorLabels }}
+{{- with .Values.prometheusLabels }}
 {{ toYaml . }}
 {{- end }}
 {{- end }}
