@@ -53,14 +53,22 @@ unittest: deps ## run the helm-unittest suites of every chart
 test-render: deps venv ## render the full values matrix and run every invariant check (JUnit: build/reports/render.xml)
 	@$(PY) -m harness check --format table --junit $(REPORTS)/render.xml
 
+.PHONY: test-rules
+test-rules: tools ## promtool unit tests of the alert rules the observability subchart ships
+	@promtool test rules tests/observability/rules/*.test.yaml
+
+.PHONY: backup-deps
+backup-deps: ## PostgreSQL + AWS CLI (Debian) and moto's S3 server (own venv) for the backup round trip
+	@tests/backup/install-deps.sh
+
 .PHONY: pytest
-pytest: deps venv ## run the Python test suite (unit, render; e2e when a cluster is up)
-	@rc=0; $(PY) -m pytest || rc=$$?; \
+pytest: deps venv backup-deps ## run the Python test suite (unit, render, backup round trip; e2e when a cluster is up)
+	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 $(PY) -m pytest || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
 .PHONY: test
-test: lint unittest test-render pytest ## every test: lint, unittest, test-render, pytest
+test: lint unittest test-rules test-render pytest ## every test: lint, unittest, alert-rule tests, test-render, pytest
 
 .PHONY: demo
 demo: ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary
