@@ -62,17 +62,41 @@ backup-deps: ## PostgreSQL + AWS CLI (Debian) and moto's S3 server (own venv) fo
 	@tests/backup/install-deps.sh
 
 .PHONY: pytest
-pytest: deps venv backup-deps ## run the Python test suite (unit, render, backup round trip; e2e when a cluster is up)
-	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 $(PY) -m pytest || rc=$$?; \
+pytest: deps venv backup-deps ## run the Python test suite without the cluster tests (unit, render, backup round trip)
+	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 $(PY) -m pytest -m "not e2e" || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
 .PHONY: test
-test: lint unittest test-rules test-render pytest ## every test: lint, unittest, alert-rule tests, test-render, pytest
+test: lint unittest test-rules test-render pytest e2e ## every test: lint, unittest, alert-rule tests, test-render, pytest, e2e
 
 .PHONY: demo
-demo: ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary
-	@echo "demo: not implemented yet (local cluster and smoke checks land with issue 6)" >&2; exit 2
+demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
+	@$(PY) -m harness.smoke.demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
+
+.PHONY: cluster-up
+cluster-up: tools venv ## start the local kwok cluster (idempotent; kubeconfig at .cache/cluster/kubeconfig)
+	@$(PY) -m harness.cluster up
+
+.PHONY: cluster-down
+cluster-down: venv ## delete the local cluster (idempotent)
+	@$(PY) -m harness.cluster down
+
+.PHONY: smoke
+smoke: venv ## smoke-check the releases deployed to ENV (default local)
+	@$(PY) -m harness.smoke --env $(ENV)
+
+.PHONY: e2e
+e2e: tools venv ## cluster tests: start the cluster if needed, run pytest -m e2e, stop it if this target started it
+	@started=0; $(PY) -m harness.cluster status >/dev/null 2>&1 || started=1; \
+	$(PY) -m harness.cluster up; rc=0; $(PY) -m pytest -m e2e || rc=$$?; \
+	if [ $$started = 1 ]; then $(PY) -m harness.cluster down; fi; \
+	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
+
+.PHONY: bench
+bench: tools venv ## benchmarks: render matrix vs plain helm, cluster start/apply/smoke (recreates the local cluster)
+	@$(PY) benchmarks/render_bench.py
+	@$(PY) benchmarks/cluster_bench.py
 
 .PHONY: clean
 clean: ## remove build outputs, the venv and .tools links (the tool cache outside the clone stays)

@@ -92,7 +92,7 @@ compile_family() { # go build into a temp dir, then move into the cache in one s
   echo "tools: built $family $VERSION in $((SECONDS - start))s"
 }
 
-write_helm_wrapper() { # .tools/bin/helm: the real binary with project-local plugins and state
+write_helm_wrapper() { # .tools/bin/helm(file): the real binary with project-local plugins and state
   local real=$1 link=$2
   rm -f "$link"
   cat >"$link" <<WRAPPER

@@ -22,10 +22,11 @@ def helm_diff() -> ModuleType:
 def test_helmfile_flags_are_understood(helm_diff: ModuleType) -> None:
     opts = helm_diff.parse(["--allow-unreleased", "acme-api", "./charts/acme-api", "--namespace", "acme",
                             "--values", "/tmp/v.yaml", "--detailed-exitcode", "--reset-values", "--context", "5",
-                            "--suppress-secrets", "--no-color", "--kube-context=kwok-acme"])
+                            "--suppress-secrets", "--no-color", "--kube-context=kwok-acme", "--kube-version", "1.36.3",
+                            "--take-ownership"])
     assert opts["positional"] == ["acme-api", "./charts/acme-api"]
     assert opts["namespace"] == "acme" and opts["kube_context"] == "kwok-acme"
-    assert opts["helm_args"] == ["--values", "/tmp/v.yaml", "--reset-values"]
+    assert opts["helm_args"] == ["--values", "/tmp/v.yaml", "--reset-values", "--take-ownership"]
     assert opts["detailed"] is True and opts["context"] == 5
 
 

@@ -15,11 +15,11 @@ import re
 import subprocess
 import sys
 
-VERSION = "0.1.0"
+VERSION = "3.15.10+acme.1"  # see plugin.yaml: the helm-diff interface level we implement
 HELM = os.environ.get("HELM_BIN", "helm")
 # flags that carry a value and are handed to `helm upgrade` unchanged
 PASS_WITH_VALUE = {"--values", "-f", "--set", "--set-string", "--set-file", "--set-json",
-                   "--version", "--kube-version", "--api-versions", "--post-renderer",
+                   "--version", "--api-versions", "--post-renderer",
                    "--post-renderer-args", "--repo", "--timeout", "--description"}
 PASS_BOOL = {"--devel", "--skip-schema-validation", "--take-ownership", "--enable-dns",
              "--reset-values", "--reuse-values", "--reset-then-reuse-values", "--no-hooks",
@@ -28,7 +28,8 @@ PASS_BOOL = {"--devel", "--skip-schema-validation", "--take-ownership", "--enabl
 IGNORED_BOOL = {"--allow-unreleased", "--no-color", "--color", "--strip-trailing-cr",
                 "--disable-validation", "--disable-openapi-validation", "--include-tests",
                 "--suppress-secrets", "--three-way-merge", "--normalize-manifests"}
-IGNORED_WITH_VALUE = {"--output", "--suppress", "--suppress-output-line-regex"}
+# --kube-version: the server-side dry run already sees the live cluster's version
+IGNORED_WITH_VALUE = {"--output", "--suppress", "--suppress-output-line-regex", "--kube-version"}
 
 
 class DiffError(Exception):
