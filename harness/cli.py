@@ -23,6 +23,13 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def _positive_int(text: str) -> int:
+    """--jobs: 0 or a negative count would reach ThreadPoolExecutor as a traceback."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog="harness", description="Render the Acme charts and check their invariants.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -30,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     def selection(p):
         p.add_argument("--chart", action="append", default=[], help="only this chart's matrix (repeatable)")
         p.add_argument("--env", action="append", default=[], help="only this helmfile environment (repeatable)")
-        p.add_argument("--jobs", type=int, default=None, help="parallel helm processes (default: cores)")
+        p.add_argument("--jobs", type=_positive_int, default=None, help="parallel helm processes (default: cores)")
         p.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/render")
         p.add_argument("--helm", type=Path, help="helm binary (default .tools/bin/helm; e.g. .tools/bin/helm3)")
 
@@ -54,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("checks", help="list check ids, severities and descriptions")
     lint = sub.add_parser("lint", help="helm lint --strict per ci scenario, README drift, helmfile lint")
     lint.add_argument("--chart", action="append", default=[])
-    lint.add_argument("--jobs", type=int, default=None)
+    lint.add_argument("--jobs", type=_positive_int, default=None)
     return parser
 
 
@@ -89,6 +96,9 @@ def _scenarios(args, project: Project, needs_baseline: bool, needs_schemas: bool
     options = RunOptions(workers=args.jobs, base_ref=base_ref, kubeconfig=kubeconfig, use_cache=not args.no_cache)
     if args.helm and not args.helm.exists():
         raise HarnessError(f"--helm: {args.helm} does not exist")
+    # Named explicitly, a missing file is a typo, not "no server": skipping schemas would hide it.
+    if kubeconfig and not Path(kubeconfig).exists():
+        raise HarnessError(f"--kubeconfig: {kubeconfig} does not exist")
     renderer = Renderer(project, options.workers, helm=args.helm, use_cache=options.use_cache)
     return build_scenarios(project, plans, renderer, options, needs_baseline, needs_schemas)
 

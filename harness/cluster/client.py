@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
@@ -15,8 +16,9 @@ def api_client(kubeconfig: Path | None = None, context: str | None = None) -> cl
     """An ApiClient for `kubeconfig` (None: $KUBECONFIG or ~/.kube/config) and `context`."""
     try:
         return config.new_client_from_config(config_file=str(kubeconfig) if kubeconfig else None, context=context)
-    except (config.ConfigException, OSError) as err:
-        raise HarnessError(f"kubeconfig {kubeconfig or '(default)'}: {err}") from None
+    # The client parses the file with PyYAML and lets its errors through: a garbled file is bad input too.
+    except (config.ConfigException, OSError, yaml.YAMLError) as err:
+        raise HarnessError(f"kubeconfig {kubeconfig or '(default)'}: {' '.join(str(err).split())}") from None
 
 
 def reachable(api: client.ApiClient, timeout: float = 2.0) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from kubernetes import config
 
 from ..cluster.settings import ClusterSettings
@@ -43,8 +44,8 @@ def current_context(target: Target) -> str:
         return target.context
     try:
         _, active = config.list_kube_config_contexts(config_file=str(target.kubeconfig) if target.kubeconfig else None)
-    except (config.ConfigException, OSError) as err:
-        raise HarnessError(f"kubeconfig: {err}") from None
+    except (config.ConfigException, OSError, yaml.YAMLError) as err:  # PyYAML's errors pass through the client
+        raise HarnessError(f"kubeconfig {target.kubeconfig or '(default)'}: {' '.join(str(err).split())}") from None
     return active["name"]
 
 
