@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -71,3 +72,17 @@ def test_secret_values_are_hidden_but_changes_still_show(helm_diff: ModuleType) 
     assert "type: Opaque" in redacted
     changed = helm_diff.redact_secrets(SECRET.replace("s3cr3t-one", "s3cr3t-two"))
     assert changed != redacted
+
+
+@pytest.mark.parametrize(("deployed", "proposed", "exit_code"), [
+    ("kind: ConfigMap\n\n", "kind: ConfigMap\n", 0),
+    ("kind: ConfigMap\n", "kind: Secret\n", 2),
+], ids=["trailing-blank-line-is-no-change", "real-change"])
+def test_detailed_exitcode_reports_only_real_changes(helm_diff: ModuleType, monkeypatch, capsys,
+                                                     deployed: str, proposed: str, exit_code: int) -> None:
+    def fake_helm(args, opts, allow_missing=False):
+        return deployed if args[0] == "get" else json.dumps({"manifest": proposed})
+
+    monkeypatch.setattr(helm_diff, "helm", fake_helm)
+    assert helm_diff.main(["upgrade", "acme-api", "./charts/acme-api", "--detailed-exitcode"]) == exit_code
+    assert bool(capsys.readouterr().out) == bool(exit_code)

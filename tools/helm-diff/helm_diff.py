@@ -122,6 +122,9 @@ def diff_upgrade(opts):
         proposed = json.loads(dry_run).get("manifest", "")
     except json.JSONDecodeError as err:
         raise DiffError(f"helm upgrade --dry-run printed no JSON release ({err})") from None
+    # `helm get manifest` ends with an extra blank line the dry run lacks: without this every
+    # release would show a one-line diff and helmfile apply would upgrade it on every run.
+    current, proposed = current.rstrip("\n"), proposed.rstrip("\n")
     if not opts["show_secrets"]:
         current, proposed = redact_secrets(current), redact_secrets(proposed)
     lines = list(difflib.unified_diff(current.splitlines(), proposed.splitlines(),
