@@ -1,4 +1,4 @@
-"""Command line: `harness render|check|checks|lint` (also `python -m harness`, `acme-harness`)."""
+"""Command line: `harness render|check|checks|lint|flows|docs|version-check|package|release` (also `python -m harness`, `acme-harness`)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="helm lint --strict per ci scenario, README drift, helmfile lint")
     lint.add_argument("--chart", action="append", default=[])
     lint.add_argument("--jobs", type=_positive_int, default=None)
+
+    docs = sub.add_parser("docs", help="regenerate the architecture pictures (README, docs/architecture.md)")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 when the docs drifted")
+
+    version = sub.add_parser("version-check", help="changed charts have a higher version; Chart.yaml complete")
+    version.add_argument("--base-ref", default="origin/main", help="the base branch (default origin/main)")
+
+    package = sub.add_parser("package", help="helm package every chart; with --push, push and pull back")
+    package.add_argument("--chart", action="append", default=[], help="only this chart (repeatable)")
+    package.add_argument("--out", type=Path, default=Path("build/charts"), help="archive directory")
+    package.add_argument("--push", metavar="oci://HOST/REPO", help="push each archive there and verify a pull")
+    package.add_argument("--plain-http", action="store_true", help="registry without TLS (loopback tests)")
+
+    release = sub.add_parser("release", help="preflight, helmfile diff + apply, smoke, rollback on failure")
+    release.add_argument("--env", required=True, help="local, staging or production")
+    release.add_argument("--kubeconfig", help="staging/production kubeconfig (default $KUBECONFIG)")
+    release.add_argument("--confirm-context", help="the kube context name; required for staging/production")
+    release.add_argument("--namespace", default="acme")
+    release.add_argument("--base-ref", help="git ref for the render checks' upgrade baseline")
+    release.add_argument("--report-dir", type=Path, default=Path("build/reports"),
+                         help="writes release-ENV.md and release-ENV.xml (JUnit) here")
+    release.add_argument("--settle", type=float, default=None, metavar="SECONDS",
+                         help="retry failing smoke checks this long after the apply (default 120)")
+    release.add_argument("--skip-preflight", action="store_true", help="emergency only: deploy without the gates")
+    release.add_argument("--no-rollback", action="store_true", help="leave a deploy whose smoke fails in place")
     return parser
 
 
@@ -171,5 +196,83 @@ def _cmd_lint(args) -> int:
     return 1 if failures else 0
 
 
+def _environment_scenario(project: Project, env: str):
+    args = argparse.Namespace(chart=[], env=[env], jobs=None, no_cache=False, helm=None)
+    return next(s for s in _scenarios(args, project, needs_baseline=False) if s.is_environment)
+
+
+def _cmd_docs(args) -> int:
+    from . import docs
+    from .architecture import mermaid
+    from .helmfile import environment_names
+
+    project = Project.discover()
+    diagrams = {env: mermaid(_environment_scenario(project, env)) for env in environment_names(project)}
+    drifts = docs.drifted(docs.expected_files(project, diagrams))
+    names = ", ".join(str(d.path.relative_to(project.root)) for d in drifts)
+    if args.check:
+        if drifts:
+            print(f"docs: {names} out of date with the rendered manifests; run `make docs`", file=sys.stderr)
+            return 1
+        print("docs: up to date")
+        return 0
+    docs.write(drifts)
+    print(f"docs: {'updated ' + names if drifts else 'up to date'}")
+    return 0
+
+
+def _cmd_version_check(args) -> int:
+    from .versioning import check
+
+    changed, problems = check(Project.discover(), args.base_ref)
+    for problem in problems:
+        print(f"FAIL {problem}", file=sys.stderr)
+    print(f"version-check: charts changed since {args.base_ref}: {', '.join(changed) or 'none'}; "
+          f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _cmd_package(args) -> int:
+    from .packaging import package, publish
+
+    project = Project.discover()
+    packages = package(project, args.chart or project.chart_names() + _library_charts(project), args.out)
+    failed = 0
+    for pkg in packages:
+        if not args.push:
+            print(f"{pkg.chart:16} {pkg.version:10} {pkg.archive}")
+            continue
+        published = publish(project.tool("helm"), pkg, args.push, args.plain_http)
+        failed += not published.verified
+        state = "verified" if published.verified else f"MISMATCH pulled {published.pulled_digest}"
+        print(f"{published.reference:60} {published.digest}  {state}")
+    return 1 if failed else 0
+
+
+def _library_charts(project: Project) -> list[str]:
+    """Library charts are packaged too: a consumer of the OCI charts may depend on them."""
+    return sorted(p.parent.name for p in project.charts_dir.glob("*/Chart.yaml")
+                  if p.parent.name not in project.chart_names())
+
+
+def _cmd_release(args) -> int:
+    from .release import report
+    from .release.flow import SETTLE_SECONDS, ReleaseOptions, release
+
+    options = ReleaseOptions(env=args.env, kubeconfig=args.kubeconfig, confirm_context=args.confirm_context,
+                             namespace=args.namespace, base_ref=args.base_ref, preflight=not args.skip_preflight,
+                             rollback=not args.no_rollback,
+                             settle_seconds=SETTLE_SECONDS if args.settle is None else args.settle)
+    record = release(Project.discover(), options, log=lambda line: print(line, flush=True))
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    markdown, junit = args.report_dir / f"release-{args.env}.md", args.report_dir / f"release-{args.env}.xml"
+    markdown.write_text(report.markdown(record))
+    junit.write_text(report.junit(record))
+    print(f"release: exit {int(record.exit)} ({record.exit.name.lower().replace('_', ' ')}); "
+          f"report {markdown}, JUnit {junit}")
+    return int(record.exit)
+
+
 _COMMANDS = {"checks": _cmd_checks, "render": _cmd_render, "check": _cmd_check, "flows": _cmd_flows,
-             "lint": _cmd_lint}
+             "lint": _cmd_lint, "docs": _cmd_docs, "version-check": _cmd_version_check, "package": _cmd_package,
+             "release": _cmd_release}

@@ -1,0 +1,1 @@
+"""`harness release --env ENV`: preflight, diff, apply, smoke, automatic rollback, report."""
