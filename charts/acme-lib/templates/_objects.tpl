@@ -5,6 +5,7 @@ replicas: {{ .Values.replicaCount }}
 {{- end }}
 revisionHistoryLimit: {{ .Values.revisionHistoryLimit }}
 minReadySeconds: {{ .Values.minReadySeconds }}
+progressDeadlineSeconds: {{ .Values.progressDeadlineSeconds }}
 selector:
   matchLabels:
     {{- include "acme-lib.selectorLabels" . | nindent 4 }}

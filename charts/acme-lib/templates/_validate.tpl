@@ -56,6 +56,9 @@
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if le (int $v.progressDeadlineSeconds) (int $v.minReadySeconds) }}
+- progressDeadlineSeconds ({{ $v.progressDeadlineSeconds }}) must be greater than minReadySeconds ({{ $v.minReadySeconds }}), or the API server rejects the Deployment
+{{- end }}
 {{- $needed := add $v.shutdown.preStopSleepSeconds $v.shutdown.drainSeconds }}
 {{- if le (int $v.terminationGracePeriodSeconds) (int $needed) }}
 - terminationGracePeriodSeconds ({{ $v.terminationGracePeriodSeconds }}) must be greater than shutdown.preStopSleepSeconds + shutdown.drainSeconds ({{ $needed }}), or the kubelet kills requests still draining
