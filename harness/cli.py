@@ -243,8 +243,9 @@ def _cmd_package(args) -> int:
             print(f"{pkg.chart:16} {pkg.version:10} {pkg.archive}")
             continue
         published = publish(project.tool("helm"), pkg, args.push, args.plain_http)
-        failed += not published.verified
-        state = "verified" if published.verified else f"MISMATCH pulled {published.pulled_digest}"
+        failed += not (published.verified or published.existed)
+        state = ("already published (not pushed again; bump the chart version)" if published.existed else
+                 "verified" if published.verified else f"MISMATCH pulled {published.pulled_digest}")
         print(f"{published.reference:60} {published.digest}  {state}")
     return 1 if failed else 0
 

@@ -37,6 +37,7 @@ class Published:
     digest: str  # the OCI manifest digest the registry answered the push with
     pulled_digest: str = ""
     pulled_sha256: str = ""
+    existed: bool = False  # the registry already had this version: nothing pushed
 
     @property
     def verified(self) -> bool:
@@ -81,9 +82,13 @@ def publish(helm: Path, pkg: Package, registry: str, plain_http: bool) -> Publis
         raise HarnessError(f"--push: expected an oci:// reference, got {registry!r}")
     registry = registry.rstrip("/")
     flags = ["--plain-http"] if plain_http else []
+    reference = f"{registry}/{pkg.chart}"
+    if _published(helm, reference, pkg.version, flags):
+        # A released version is immutable: `helm package` is not byte-reproducible, so a
+        # re-push would give users different bytes under the same version.
+        return Published(pkg, f"{reference}:{pkg.version}", "", existed=True)
     pushed = _helm(helm, "push", str(pkg.archive), registry, *flags, what=f"helm push {pkg.chart}")
     digest = _digest(pushed, f"helm push {pkg.chart}")
-    reference = f"{registry}/{pkg.chart}"
     with tempfile.TemporaryDirectory(prefix="acme-pull-") as scratch:
         dest, cache = Path(scratch) / "charts", Path(scratch) / "cache"
         dest.mkdir()  # helm pull does not create its --destination
@@ -94,3 +99,9 @@ def publish(helm: Path, pkg: Package, registry: str, plain_http: bool) -> Publis
             raise HarnessError(f"helm pull {reference}: no {archive.name} in the download")
         pulled_sha = "sha256:" + hashlib.sha256(archive.read_bytes()).hexdigest()
     return Published(pkg, f"{reference}:{pkg.version}", digest, _digest(pulled, f"helm pull {reference}"), pulled_sha)
+
+
+def _published(helm: Path, reference: str, version: str, flags: list[str]) -> bool:
+    done = subprocess.run([str(helm), "show", "chart", reference, "--version", version, *flags],
+                          capture_output=True, text=True, timeout=120)
+    return done.returncode == 0
