@@ -1,0 +1,19 @@
+"""Builders for the release tests: Helm release Secrets and smoke results as the flow sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.registry import Severity
+from harness.smoke.registry import Outcome, SmokeCheck, Status
+
+
+def release_secret(name: str, version: int, status: str) -> dict[str, Any]:
+    """A Helm release Secret as the smoke snapshot lists it (labels are all the flow reads)."""
+    return {"metadata": {"name": f"sh.helm.release.v1.{name}.v{version}",
+                         "labels": {"owner": "helm", "name": name, "version": str(version), "status": status}}}
+
+
+def smoke_result(passed: bool) -> list[Outcome]:
+    check = SmokeCheck("deployment.rolled-out", "every Deployment rolled out", Severity.ERROR, lambda *a: [])
+    return [Outcome(check, Status.PASS if passed else Status.FAIL)]
