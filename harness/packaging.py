@@ -76,8 +76,7 @@ def package(project: Project, charts: list[str], out_dir: Path, helm: Path | Non
 
 
 def publish(helm: Path, pkg: Package, registry: str, plain_http: bool) -> Published:
-    """Push, then pull into an empty directory with an empty content cache (so the bytes come
-    from the registry, not from helm's local cache) and record both digests."""
+    """Push unless the version exists, then verify what the registry serves under it."""
     if not registry.startswith("oci://"):
         raise HarnessError(f"--push: expected an oci:// reference, got {registry!r}")
     registry = registry.rstrip("/")
@@ -88,7 +87,13 @@ def publish(helm: Path, pkg: Package, registry: str, plain_http: bool) -> Publis
         # re-push would give users different bytes under the same version.
         return Published(pkg, f"{reference}:{pkg.version}", "", existed=True)
     pushed = _helm(helm, "push", str(pkg.archive), registry, *flags, what=f"helm push {pkg.chart}")
-    digest = _digest(pushed, f"helm push {pkg.chart}")
+    return verify(helm, pkg, reference, _digest(pushed, f"helm push {pkg.chart}"), plain_http)
+
+
+def verify(helm: Path, pkg: Package, reference: str, digest: str, plain_http: bool) -> Published:
+    """Pull into an empty directory with an empty content cache (so the bytes come from the
+    registry, not from helm's local cache) and record the digest and the archive's sha256."""
+    flags = ["--plain-http"] if plain_http else []
     with tempfile.TemporaryDirectory(prefix="acme-pull-") as scratch:
         dest, cache = Path(scratch) / "charts", Path(scratch) / "cache"
         dest.mkdir()  # helm pull does not create its --destination
