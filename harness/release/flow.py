@@ -7,6 +7,7 @@ revision they had before it (harness.smoke.rollback), so an unrelated release is
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -60,10 +61,12 @@ class _Run:
 
     def step(self, name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
         self.log(f"release: {name} ...")
+        started = time.monotonic()
         try:
             result = preflight.timed(name, action)
         except HarnessError as err:
-            result = Step(name, Status.FAIL, 0.0, str(err).splitlines()[0], str(err))
+            # The detail is one line for the summary table; the report keeps the whole error.
+            result = Step(name, Status.FAIL, time.monotonic() - started, _last_error_line(str(err)), str(err))
         self.record.steps.append(result)
         self.log(f"release: {name}: {result.status} {result.detail}")
         return result
@@ -155,6 +158,13 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
     verified = run.step("smoke after rollback", run.smoke)
     record.exit = Exit.ROLLED_BACK if verified.status == Status.PASS else Exit.NEEDS_HUMAN
     return record
+
+
+def _last_error_line(error: str) -> str:
+    """helm/helmfile put the cause on the last `Error:` line; fall back to the first line."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    causes = [line for line in lines if line.startswith("Error:")]
+    return (causes or lines or ["failed"])[-1 if causes else 0][:300]
 
 
 def elapsed(record: ReleaseRecord) -> float:
