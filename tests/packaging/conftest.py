@@ -23,7 +23,10 @@ def oci_registry(tmp_path_factory) -> Iterator[str]:
 
 
 def _e2e_fixtures():
-    """tests/e2e/conftest.py, loaded by path: its cluster fixtures (skip when no cluster) are reused, not copied."""
+    """tests/e2e/conftest.py, loaded by path (once per session): its cluster fixtures, which skip
+    with a clear message when no cluster runs, are reused rather than copied."""
+    if "e2e_conftest" in sys.modules:
+        return sys.modules["e2e_conftest"]
     spec = importlib.util.spec_from_file_location("e2e_conftest", REPO_ROOT / "tests" / "e2e" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
