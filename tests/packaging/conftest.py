@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from registry import running_registry
+from oci_registry import running_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
