@@ -75,3 +75,11 @@ def test_readme_without_markers_is_one_clear_error(docs_project: Path) -> None:
     done = harness(docs_project, "docs", "--check")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "markers" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_make_verify_runs_the_drift_check() -> None:
+    """`make verify` is the gate users run: it must include the check the tests above break."""
+    dry_run = subprocess.run(["make", "-n", "verify"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    if "No rule to make target" in dry_run.stderr:
+        pytest.skip("the Makefile has no `verify` target yet (wired by the Makefile owner: see README, Release)")
+    assert "harness docs --check" in dry_run.stdout, dry_run.stdout
