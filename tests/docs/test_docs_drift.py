@@ -81,5 +81,5 @@ def test_make_verify_runs_the_drift_check() -> None:
     """`make verify` is the gate users run: it must include the check the tests above break."""
     dry_run = subprocess.run(["make", "-n", "verify"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     if "No rule to make target" in dry_run.stderr:
-        pytest.skip("the Makefile has no `verify` target yet (wired by the Makefile owner: see README, Release)")
+        pytest.skip("the Makefile has no `verify` target yet (it is added by the Makefile owner)")
     assert "harness docs --check" in dry_run.stdout, dry_run.stdout
