@@ -94,17 +94,11 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
     before_secrets = run.releases()
     record.before = deployed_revisions(before_secrets)
 
-    if options.preflight:
-        gates = [run.step("preflight: lint", lambda: preflight.run_lint(project)),
-                 run.step("preflight: unittest", lambda: preflight.run_unittest(project)),
-                 run.step("preflight: render checks", lambda: preflight.run_render_checks(project, options.base_ref)),
-                 run.step("preflight: upgrade safety vs deployed", lambda: preflight.run_upgrade_safety(
-                     project, options.env, preflight.deployed_baseline(before_secrets, options.namespace)))]
-        if any(g.status == Status.FAIL for g in gates):
-            record.exit = Exit.PREFLIGHT_FAILED
-            return record
-    else:
+    if not options.preflight:
         run.skip("preflight", "skipped on request (--skip-preflight)")
+    elif not _preflight(run, before_secrets):
+        record.exit = Exit.PREFLIGHT_FAILED
+        return record
 
     changes: list[bool] = []
 
@@ -142,22 +136,39 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         record.exit = Exit.NEEDS_HUMAN
         return record
 
-    targets = plan(record.before, run.releases())
+    record.exit = _roll_back(run)
+    return record
+
+
+def _preflight(run: _Run, before_secrets: list) -> bool:
+    """Every gate runs even after one fails, so one report lists everything to fix."""
+    project, options = run.project, run.options
+    kubeconfig = str(run.target.kubeconfig) if run.target.kubeconfig else None
+    gates = [run.step("preflight: lint", lambda: preflight.run_lint(project)),
+             run.step("preflight: unittest", lambda: preflight.run_unittest(project)),
+             run.step("preflight: render checks",
+                      lambda: preflight.run_render_checks(project, options.base_ref, kubeconfig)),
+             run.step("preflight: upgrade safety vs deployed", lambda: preflight.run_upgrade_safety(
+                 project, options.env, preflight.deployed_baseline(before_secrets, options.namespace)))]
+    return all(g.status != Status.FAIL for g in gates)
+
+
+def _roll_back(run: _Run) -> Exit:
+    """Roll back what this run moved, then prove the restored revisions pass smoke."""
+    targets = plan(run.record.before, run.releases())
 
     def rollback() -> tuple[bool, str, str]:
         if not targets:
             return False, "this run changed no release: nothing to roll back to", ""
-        done = roll_back(project.tool("helm"), targets, options.namespace, record.context,
-                         tool_env(project, run.target))
-        record.rolled_back = dict(targets)
+        done = roll_back(run.project.tool("helm"), targets, run.options.namespace, run.record.context,
+                         tool_env(run.project, run.target))
+        run.record.rolled_back = dict(targets)
         return True, ", ".join(done), ""
 
     if run.step("rollback", rollback).status == Status.FAIL:
-        record.exit = Exit.NEEDS_HUMAN
-        return record
+        return Exit.NEEDS_HUMAN
     verified = run.step("smoke after rollback", run.smoke)
-    record.exit = Exit.ROLLED_BACK if verified.status == Status.PASS else Exit.NEEDS_HUMAN
-    return record
+    return Exit.ROLLED_BACK if verified.status == Status.PASS else Exit.NEEDS_HUMAN
 
 
 def _last_error_line(error: str) -> str:

@@ -50,11 +50,12 @@ def _failures(outcomes: list[Outcome]) -> tuple[bool, str, str]:
     return not failed, f"{len(outcomes)} check runs, {len(failed)} failed, {skipped} skipped", "\n".join(lines)
 
 
-def run_render_checks(project: Project, base_ref: str | None) -> tuple[bool, str, str]:
-    """`make test-render`: every chart's matrix and every environment, every check."""
+def run_render_checks(project: Project, base_ref: str | None, kubeconfig: str | None) -> tuple[bool, str, str]:
+    """`make test-render`: every chart's matrix and every environment, every check; objects are
+    validated against the OpenAPI schemas (CRDs included) of the cluster being released to."""
     plans = plan_scenarios(project, Selection())
-    scenarios = build_scenarios(project, plans, Renderer(project), RunOptions(base_ref=base_ref), needs_baseline=True,
-                                needs_schemas=False)
+    options = RunOptions(base_ref=base_ref, kubeconfig=kubeconfig)
+    scenarios = build_scenarios(project, plans, Renderer(project), options, needs_baseline=True, needs_schemas=True)
     return _failures(run_checks(scenarios, select_checks(None)))
 
 
