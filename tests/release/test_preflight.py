@@ -1,0 +1,61 @@
+"""Upgrade safety against what is deployed: the live revisions (decoded from Helm's release
+Secrets) are the 'before' side, so a change Kubernetes cannot apply in place stops the release."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from typing import Any
+
+import yaml
+from release_fakes import release_secret
+
+from harness.cli import _environment_scenario
+from harness.project import Project
+from harness.release.preflight import deployed_baseline, run_upgrade_safety
+
+
+def helm_release_secret(name: str, version: int, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A release Secret as Helm stores it: base64 (Secret data) of base64 of gzipped JSON."""
+    payload = gzip.compress(json.dumps({"manifest": yaml.safe_dump_all(docs)}).encode())
+    secret = release_secret(name, version, "deployed")
+    secret["data"] = {"release": base64.b64encode(base64.b64encode(payload)).decode()}
+    return secret
+
+
+def deployed_as_rendered(project: Project, mutate=None) -> list[dict[str, Any]]:
+    """Release Secrets holding today's local render (optionally changed), one per release."""
+    scenario = _environment_scenario(project, "local")
+    by_release: dict[str, list[dict[str, Any]]] = {}
+    for obj in scenario.manifests:
+        doc = json.loads(json.dumps(obj.doc))
+        if mutate:
+            mutate(doc)
+        by_release.setdefault(obj.release, []).append(doc)
+    return [helm_release_secret(name, 1, docs) for name, docs in by_release.items()]
+
+
+def test_nothing_deployed_is_a_first_install() -> None:
+    assert deployed_baseline([], "acme") is None
+    ok, detail, _ = run_upgrade_safety(Project.discover(), "local", None)
+    assert ok and "first install" in detail
+
+
+def test_deployed_equal_to_the_render_is_safe() -> None:
+    project = Project.discover()
+    baseline = deployed_baseline(deployed_as_rendered(project), "acme")
+    ok, detail, output = run_upgrade_safety(project, "local", baseline)
+    assert ok, output
+
+
+def test_a_selector_change_against_the_deployed_revision_fails() -> None:
+    def old_selector(doc: dict[str, Any]) -> None:
+        if doc.get("kind") == "Deployment" and doc["metadata"]["name"] == "acme-api":
+            doc["spec"]["selector"]["matchLabels"]["app.kubernetes.io/legacy"] = "true"
+
+    project = Project.discover()
+    baseline = deployed_baseline(deployed_as_rendered(project, old_selector), "acme")
+    ok, detail, output = run_upgrade_safety(project, "local", baseline)
+    assert not ok and "1 failed" in detail
+    assert "upgrade.immutable-fields" in output and "Deployment/acme/acme-api" in output
