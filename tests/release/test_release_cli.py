@@ -1,0 +1,33 @@
+"""`harness release` on bad input: one line naming the problem, exit 2, nothing touched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--env", "moon"), "unknown environment 'moon'"),
+    (("--env", "staging", "--kubeconfig", "/nonexistent/kubeconfig"), "kubeconfig /nonexistent/kubeconfig not found"),
+    (("--env", "staging", "--kubeconfig", "{kubeconfig}", "--confirm-context", "wrong"),
+     "refusing to deploy to kube context 'prod'; confirm with --confirm-context prod"),
+    ((), "the following arguments are required: --env"),
+], ids=["unknown-env", "missing-kubeconfig", "unconfirmed-context", "no-env"])
+def test_bad_input_is_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\ncurrent-context: prod\ncontexts:\n"
+                          "- name: prod\n  context: {cluster: prod, user: prod}\n"
+                          "clusters:\n- name: prod\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+                          "users:\n- name: prod\n  user: {token: x}\n")
+    argv = [a.replace("{kubeconfig}", str(kubeconfig)) for a in args]
+    done = subprocess.run([sys.executable, "-m", "harness", "release", *argv, "--report-dir", str(tmp_path / "r")],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO_ROOT)})
+    assert done.returncode == 2
+    assert message in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "r").exists(), "no report for a run that never started"
