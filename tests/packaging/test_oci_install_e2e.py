@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.cluster.settings import ClusterSettings
+from harness.versioning import chart_version
 
 pytestmark = pytest.mark.e2e
 
@@ -24,16 +25,17 @@ def test_install_from_the_oci_reference(oci_registry: str, cluster: ClusterSetti
                              "acme-ui", "--out", str(tmp_path), "--push", f"oci://{oci_registry}/acme", "--plain-http"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert pushed.returncode == 0, pushed.stderr
+    version = chart_version(REPO_ROOT / "charts" / "acme-ui")
     helm = [str(cluster.binary("helm")), "--kube-context", cluster.context, "--namespace", NAMESPACE]
     try:
-        done = subprocess.run([*helm, "install", "acme-ui", f"oci://{oci_registry}/acme/acme-ui", "--version", "0.1.0",
+        done = subprocess.run([*helm, "install", "acme-ui", f"oci://{oci_registry}/acme/acme-ui", "--version", version,
                                "--plain-http", "--create-namespace", "--wait", "--timeout", "180s"],
                               env=cluster.env(), capture_output=True, text=True, timeout=240)
         assert done.returncode == 0, done.stderr
         listed = subprocess.run([*helm, "list", "-o", "json"], env=cluster.env(), capture_output=True, text=True,
                                 timeout=60)
         [release] = json.loads(listed.stdout)
-        assert (release["status"], release["chart"]) == ("deployed", "acme-ui-0.1.0")
+        assert (release["status"], release["chart"]) == ("deployed", f"acme-ui-{version}")
     finally:
         subprocess.run([*helm, "uninstall", "acme-ui", "--wait", "--ignore-not-found"], env=cluster.env(),
                        capture_output=True, timeout=180)

@@ -14,6 +14,7 @@ import pytest
 
 from harness.project import Project
 from harness.packaging import package, publish, verify
+from harness.versioning import chart_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHARTS = ["acme-api", "acme-lib", "acme-platform", "acme-ui"]
@@ -30,7 +31,8 @@ def test_every_chart_round_trips_with_identical_digests(oci_registry: str, tmp_p
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert sorted(line.split()[0] for line in lines) == [f"oci://{oci_registry}/acme/{c}:0.1.0" for c in CHARTS]
+    versions = {c: chart_version(REPO_ROOT / "charts" / c) for c in CHARTS}
+    assert sorted(line.split()[0] for line in lines) == [f"oci://{oci_registry}/acme/{c}:{versions[c]}" for c in CHARTS]
     assert all(line.endswith("verified") for line in lines), lines
     print(f"OCI round trip of {len(CHARTS)} charts: {seconds:.1f} s")
 
@@ -51,7 +53,7 @@ def test_a_registry_serving_other_bytes_is_caught(oci_registry: str, tmp_path: P
     (forged_chart / "templates" / "zz-extra.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
     subprocess.run([str(helm), "package", str(forged_chart), "-d", str(tmp_path / "forged")], check=True,
                    capture_output=True)
-    subprocess.run([str(helm), "push", str(tmp_path / "forged" / "acme-ui-0.1.0.tgz"), f"oci://{oci_registry}/tamper",
+    subprocess.run([str(helm), "push", str(tmp_path / "forged" / ui.archive.name), f"oci://{oci_registry}/tamper",
                     "--plain-http"], check=True, capture_output=True)
 
     again = verify(helm, ui, f"oci://{oci_registry}/tamper/acme-ui", published.digest, plain_http=True)
