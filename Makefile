@@ -12,11 +12,16 @@ TOOLS_BIN := $(ROOT)/.tools/bin
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 ENV ?= local
+BASE_REF ?= origin/main
 CHARTS := $(sort $(patsubst %/Chart.yaml,%,$(wildcard charts/*/Chart.yaml)))
 # charts that pull a sibling chart in through a file:// dependency
+# charts whose README values table helm-docs generates (they carry a README.md.gotmpl)
+DOCUMENTED := $(patsubst %/README.md.gotmpl,%,$(shell find charts -name README.md.gotmpl | sort))
 DEP_CHARTS := $(sort $(dir $(shell grep -l 'file://' charts/*/Chart.yaml 2>/dev/null)))
 REPORTS := $(ROOT)/build/reports
 export PATH := $(TOOLS_BIN):$(PATH)
+comma := ,
+space := $(subst ,, )
 
 .PHONY: help
 help: ## list every target with one line each
@@ -42,8 +47,9 @@ deps: tools ## vendor file:// chart dependencies (helm dependency build; the .tg
 	  || { echo "deps: helm dependency build $$chart failed" >&2; exit 1; }; done
 
 .PHONY: lint
-lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint
+lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint, actionlint
 	@$(PY) -m harness lint
+	@actionlint -no-color .github/workflows/*.yaml
 
 .PHONY: unittest
 unittest: deps ## run the helm-unittest suites of every chart
@@ -97,6 +103,28 @@ e2e: tools venv ## cluster tests: start the cluster if needed, run pytest -m e2e
 bench: tools venv ## benchmarks: render matrix vs plain helm, cluster start/apply/smoke (recreates the local cluster)
 	@$(PY) benchmarks/render_bench.py
 	@$(PY) benchmarks/cluster_bench.py
+
+.PHONY: release
+release: deps venv ## preflight, helmfile diff+apply, smoke, automatic rollback; report build/reports/release-ENV.{md,xml}; CONFIRM=<context> off local
+	@$(PY) -m harness release --env $(ENV) --report-dir $(REPORTS) $(if $(CONFIRM),--confirm-context $(CONFIRM))
+
+.PHONY: version-check
+version-check: venv ## charts changed since BASE_REF carry a higher version; Chart.yaml and CHANGELOG complete
+	@$(PY) -m harness version-check --base-ref $(BASE_REF)
+
+.PHONY: package
+package: deps venv ## helm package every chart into build/charts; PUSH=oci://host/repo pushes and verifies by pulling back
+	@$(PY) -m harness package --out build/charts $(if $(PUSH),--push $(PUSH))
+
+.PHONY: docs
+docs: deps venv ## regenerate the architecture pictures (README, docs/architecture.md) and chart READMEs
+	@$(PY) -m harness docs
+	@helm-docs --log-level error --chart-search-root charts -g $(subst $(space),$(comma),$(DOCUMENTED))
+
+.PHONY: verify
+verify: deps venv ## fail when generated docs drifted (architecture pictures; chart values tables, checked by lint)
+	@$(PY) -m harness docs --check
+	@$(PY) -m harness lint
 
 .PHONY: clean
 clean: ## remove build outputs, the venv and .tools links (the tool cache outside the clone stays)
