@@ -22,6 +22,7 @@ from ..cluster.settings import ClusterSettings
 from ..errors import HarnessError
 from ..project import Project
 from . import report, runner, snapshot
+from .pending import find_stuck, recover
 from .rollback import deployed_revisions, plan, roll_back
 from .settings import SmokeSettings
 from .target import Target, require_confirmation, target_for
@@ -45,15 +46,18 @@ def tool_env(project: Project, target: Target) -> dict[str, str]:
 
 
 def helmfile_apply(project: Project, target: Target, context: str) -> str:
+    env = tool_env(project, target)
+    # A release an interrupted apply left pending would refuse this one (see pending.py).
+    recovered = recover(project.tool("helm"), find_stuck(api_client(target.kubeconfig, context)), context, env,
+                        target.local)
     # No --file: helmfile finds helmfile.yaml(.gotmpl) in the project root itself.
     cmd = [str(project.tool("helmfile")), "--environment", target.env,
            "--kube-context", context, "apply", "--suppress-secrets"]
-    done = subprocess.run(cmd, cwd=project.root, env=tool_env(project, target), capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         tail = "\n  ".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise HarnessError(f"helmfile -e {target.env} apply failed:\n  {tail}")
-    return "applied"
+    return f"applied (recovered {', '.join(recovered)})" if recovered else "applied"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,29 +3,13 @@ single control-plane processes. Every fault test leaves the cluster as `deployed
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from control_plane import ControlPlane
-
-
-def _e2e_fixtures():
-    """tests/e2e/conftest.py, loaded under its own name: its fixtures are shared, not copied."""
-    path = Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("acme_e2e_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-_e2e = _e2e_fixtures()
-cluster, api, helm, deployed, api_chart = _e2e.cluster, _e2e.api, _e2e.helm, _e2e.deployed, _e2e.api_chart
-NAMESPACE = _e2e.NAMESPACE
+from e2e_fixtures import api, api_chart, cluster, deployed, helm  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

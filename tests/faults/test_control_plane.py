@@ -1,6 +1,8 @@
 """Control-plane faults on the local cluster: the API server killed under a running smoke
-check, and etcd killed and restarted. Each test brings the process back and proves the
-environment passes smoke again with nothing lost (same release revisions, same password)."""
+check, and etcd killed and restarted. Each test brings the process back (and, as a kubelet
+would, any controller that exited on losing its leader lease), then proves the cluster works
+again (a new Deployment becomes available), the environment passes smoke, and nothing is
+lost (same release revisions, same database password)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from kubernetes import client
 from harness.cluster.client import reachable
 from harness.smoke import runner, snapshot
 from harness.smoke.releases import revisions
+
+from control_plane import pods_become_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -46,13 +50,17 @@ def _api_answers(api) -> bool:
     return True
 
 
-def _assert_smoke_passes(api, deployed):
+def _assert_recovered(api, deployed, control_plane, before_processes):
+    revived = control_plane.revive(before_processes)
+    seconds = pods_become_ready(api)
+    print(f"revived {revived or 'nothing'}; a new Deployment available after {seconds:.1f} s")
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, deployed.namespace), deployed, RECOVERY_SECONDS)
     assert not runner.failed(outcomes), [(o.check.id, o.findings) for o in outcomes if o.findings]
 
 
 def test_api_server_killed_mid_smoke_is_a_clear_bounded_error(api, deployed, control_plane, harness_env):
     before = _state(api, deployed.namespace)
+    processes = control_plane.processes()
     apiserver = control_plane.process("kube-apiserver")
     # An impossible expected revision keeps smoke re-reading the cluster for 120 s: it is
     # mid-run, between list calls, when the API server dies.
@@ -75,12 +83,13 @@ def test_api_server_killed_mid_smoke_is_a_clear_bounded_error(api, deployed, con
     assert seconds < SMOKE_ERROR_BOUND
 
     _wait(lambda: reachable(api), RECOVERY_SECONDS, "API server back")
-    _assert_smoke_passes(api, deployed)
+    _assert_recovered(api, deployed, control_plane, processes)
     assert _state(api, deployed.namespace) == before
 
 
 def test_etcd_restart_recovers_and_smoke_passes(api, deployed, control_plane):
     before = _state(api, deployed.namespace)
+    processes = control_plane.processes()
     etcd = control_plane.process("etcd")
     control_plane.kill(etcd)  # SIGKILL: a crash, not a clean shutdown; the WAL must carry everything
     try:
@@ -88,6 +97,6 @@ def test_etcd_restart_recovers_and_smoke_passes(api, deployed, control_plane):
     finally:
         control_plane.relaunch(etcd)
     recovered = _wait(lambda: _api_answers(api), RECOVERY_SECONDS, "API server serving again from etcd")
-    _assert_smoke_passes(api, deployed)
+    _assert_recovered(api, deployed, control_plane, processes)
     assert _state(api, deployed.namespace) == before, "a release revision or the database password changed"
     print(f"etcd restart: API serving again {recovered:.1f} s after relaunch")

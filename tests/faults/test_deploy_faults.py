@@ -1,0 +1,99 @@
+"""Deploy-time faults on the local cluster: a rollout that never becomes ready, and a
+`helmfile apply` killed in the middle of an upgrade. The demo's smoke-driven rollback is
+proven in tests/e2e/test_rollouts.py; here it is helm's own guard (helmfile's `atomic`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import replace
+
+import pytest
+from kubernetes import client
+
+from harness.project import Project
+from harness.smoke import runner, snapshot
+from harness.smoke.demo import helmfile_apply, tool_env
+from harness.smoke.pending import PENDING
+from harness.smoke.releases import revisions
+from harness.smoke.target import target_for
+
+pytestmark = pytest.mark.e2e
+
+RELEASE = "acme-ui"
+# helmfile deploys with `atomic: true` and a 600 s timeout; the test shortens the deadline only.
+DEADLINE = 30
+# helm's rollback waits for the old pods again (1-3 s readiness, minReadySeconds) on top.
+ROLLBACK_SLACK = 90
+
+
+def _newest(api, namespace):
+    return revisions(snapshot.load(api, namespace).release_secrets)[RELEASE][0]
+
+
+def _helm(cluster, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    cmd = [str(cluster.binary("helm")), *args, "--namespace", "acme", "--kube-context", cluster.context]
+    return subprocess.run(cmd, env=cluster.env(), capture_output=True, text=True, timeout=timeout)
+
+
+def _image(api, namespace) -> str:
+    deployment = client.AppsV1Api(api).read_namespaced_deployment(RELEASE, namespace)
+    return deployment.spec.template.spec.containers[0].image
+
+
+def _assert_smoke_passes(api, settings):
+    outcomes = runner.run_until_settled(lambda: snapshot.load(api, settings.namespace), settings, 120)
+    assert not runner.failed(outcomes), [(o.check.id, o.findings) for o in outcomes if o.findings]
+
+
+def test_stuck_rollout_is_detected_within_its_deadline_and_rolled_back(api, cluster, deployed, tmp_path):
+    ns = deployed.namespace
+    good = _newest(api, ns)
+    image = _image(api, ns)
+    bad = tmp_path / "never-ready.yaml"
+    bad.write_text('podLabels:\n  kwok.acme.dev/never-ready: "true"\nimage:\n  tag: 0.0.0-never-ready\n')
+    chart = str(cluster.project.charts_dir / RELEASE)
+    started = time.monotonic()
+    done = _helm(cluster, "upgrade", RELEASE, chart, "--reuse-values", "-f", str(bad), "--rollback-on-failure",
+                 "--wait", "--timeout", f"{DEADLINE}s")
+    seconds = time.monotonic() - started
+    assert done.returncode != 0, "an upgrade whose pods never become ready was reported as a success"
+    assert "rollback" in (done.stderr + done.stdout).lower(), done.stderr
+    assert DEADLINE <= seconds <= DEADLINE + ROLLBACK_SLACK, f"detected and rolled back after {seconds:.0f} s"
+
+    newest = _newest(api, ns)
+    assert newest.status == "deployed" and newest.version == good.version + 2  # failed upgrade, then the rollback
+    assert _image(api, ns) == image
+    _assert_smoke_passes(api, replace(deployed, expected_revisions={RELEASE: newest.version}))
+
+
+def test_interrupted_helmfile_apply_converges_on_rerun(api, cluster, deployed):
+    ns = deployed.namespace
+    project, target = Project.discover(), target_for("local")
+    desired = _image(api, ns)
+    # Drift, so the apply has an upgrade of acme-ui to make (and to be interrupted in).
+    drift = _helm(cluster, "upgrade", RELEASE, str(cluster.project.charts_dir / RELEASE), "--reuse-values",
+                  "--set", "image.tag=1.0.0-drift")
+    assert drift.returncode == 0, drift.stderr
+    cmd = [str(project.tool("helmfile")), "--environment", "local", "--kube-context", cluster.context, "apply",
+           "--suppress-secrets"]
+    apply = subprocess.Popen(cmd, cwd=project.root, env=tool_env(project, target), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while _newest(api, ns).status not in PENDING:
+            assert apply.poll() is None, "helmfile apply finished before it could be interrupted"
+            assert time.monotonic() < deadline, "helmfile apply never started upgrading acme-ui"
+            time.sleep(0.2)
+    finally:
+        os.killpg(apply.pid, signal.SIGKILL)  # helmfile and the helm it runs, mid-upgrade
+        apply.wait()
+    assert _newest(api, ns).status in PENDING, "the interruption did not leave the release pending"
+
+    assert helmfile_apply(project, target, cluster.context).startswith("applied (recovered acme-ui")
+    newest = _newest(api, ns)
+    assert newest.status == "deployed"
+    assert _image(api, ns) == desired
+    _assert_smoke_passes(api, deployed)
