@@ -140,6 +140,13 @@ CLI_CASES = [
     cli("check-ci-scenario-hpa-min-above-max", HARNESS, ("check", "--chart", "acme-ui", "--only", "render"),
         r"autoscaling\.minReplicas \(6\)",
         edits={"charts/acme-ui/ci/99-broken-values.yaml": "autoscaling: {minReplicas: 6, maxReplicas: 2}\n"}),
+    # release flow (harness release/package/version-check)
+    cli("release-unknown-env", HARNESS, ("release", "--env", "qa"), r"unknown environment 'qa'", bare=True),
+    cli("package-unknown-chart", HARNESS, ("package", "--chart", "nope"), r"unknown chart `nope`"),
+    cli("package-push-not-oci", HARNESS, ("package", "--chart", "acme-ui", "--push", "http://registry.invalid/x"),
+        r"--push: expected an oci:// reference"),
+    cli("version-check-unknown-ref", HARNESS, ("version-check", "--base-ref", "no-such-ref"),
+        r"base ref `no-such-ref` not found"),
     # smoke checks
     cli("smoke-unknown-env", SMOKE, ("--env", "qa"), r"unknown environment 'qa'"),
     cli("smoke-missing-kubeconfig", SMOKE, ("--env", "staging", "--kubeconfig", "{tmp}/nope"), r"kubeconfig .*nope"),
