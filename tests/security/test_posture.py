@@ -13,6 +13,9 @@ import pytest
 import yaml
 
 from harness.helmfile import environment_names
+from harness.pipeline import run_checks
+from harness.registry import all_checks
+from harness.report import FORMATS
 from harness.project import Project
 from harness.scan import environment_scenarios
 from posture import images, leaks, secret_values, token_mounts, wildcard_rules
@@ -44,6 +47,16 @@ def test_no_service_account_token_mounted(rendered, env):
 def test_secret_values_appear_only_in_secrets(rendered, env):
     docs = rendered[env]
     assert leaks(docs, secret_values(docs)) == []
+
+
+def test_reports_hold_no_secret_value():
+    """Every report format of every check over every environment: findings name objects and
+    fields, never the values of Secrets."""
+    scenarios = environment_scenarios(PROJECT, ENVIRONMENTS)
+    secrets = set().union(*(secret_values([o.doc for o in s.manifests]) for s in scenarios))
+    outcomes = run_checks(scenarios, all_checks())
+    reports = {name: render(outcomes) for name, render in FORMATS.items()}
+    assert secrets and not [name for name, text in reports.items() if any(v in text for v in secrets)]
 
 
 def test_generated_password_is_rendered_only_into_its_secret(rendered):
