@@ -1,7 +1,8 @@
 """`python -m harness.scan`: the opt-in policy scan — checkov over every environment's manifests.
 
-Checkov (PyPI, pinned at CHECKOV_VERSION, installed apart from the harness's own venv because
-it brings ~100 packages) scans what `helmfile -e ENV` would deploy, rendered by the harness.
+Checkov (PyPI, pinned with every dependency in tools/checkov/requirements.txt, installed into
+its own venv because it brings ~100 packages) scans what `helmfile -e ENV` would deploy,
+rendered by the harness.
 Its open-source edition reports no severities offline, so every failed check blocks unless
 policy/scan-exceptions.yaml accepts it, for named resources, with a reason. An exception
 that matches nothing blocks too, so the list cannot rot.
