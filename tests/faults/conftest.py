@@ -14,7 +14,10 @@ from e2e_fixtures import api, api_chart, cluster, deployed, helm  # noqa: F401 (
 
 @pytest.fixture
 def control_plane(cluster) -> ControlPlane:
-    return ControlPlane(cluster)
+    """The cluster's processes, every one running before the fault is injected."""
+    plane = ControlPlane(cluster)
+    plane.revive()
+    return plane
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 `kwokctl start` skips components it believes run, and `kwokctl stop` + `start` restarts the
 kwok controller too, whose node leases (200 s) then stall every pod until they expire. So a
-restart here relaunches exactly the one process, with the command line it ran with.
+restart here relaunches exactly the one process, the way kwokctl runs it (binary, args and
+work directory from its kwok.yaml, output to its log, pid in its pid file).
 
 kube-controller-manager and kube-scheduler exit by design when they cannot renew their
-leader lease (10 s without the API server); a real node's kubelet or systemd restarts them,
-kwokctl's binary runtime does not. `revive` plays that supervisor.
+leader lease (about 10 s without the API server), sometimes well after it is back; a real
+node's kubelet or systemd restarts them, kwokctl's binary runtime does not. `revive` plays
+that supervisor.
 """
 
 from __future__ import annotations
@@ -18,18 +20,12 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+import yaml
 from kubernetes import client
 
 from harness.cluster.settings import ClusterSettings
-
-
-@dataclass(frozen=True)
-class Process:
-    name: str  # kwokctl's component name: etcd, kube-apiserver, ...
-    pid: int
-    argv: list[str]
-    cwd: str
 
 
 @dataclass(frozen=True)
@@ -40,42 +36,41 @@ class ControlPlane:
     def _dir(self) -> Path:
         return self.settings.workdir / "clusters" / self.settings.name
 
-    def process(self, name: str) -> Process:
-        pid = self.process_pid(name)
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
-        return Process(name, pid, [a.decode() for a in argv], os.readlink(f"/proc/{pid}/cwd"))
+    def _components(self) -> dict[str, dict]:
+        docs = yaml.safe_load_all((self._dir / "kwok.yaml").read_text())
+        config = next(d for d in docs if d and d.get("kind") == "KwokctlConfiguration")
+        return {c["name"]: c for c in config["components"]}
 
-    def processes(self) -> list[Process]:
-        """Every running component, recorded before a fault so any that exits can be revived."""
-        return [self.process(pid_file.stem) for pid_file in sorted((self._dir / "pids").glob("*.pid"))]
-
-    def revive(self, before: list[Process]) -> list[str]:
-        """Relaunch each component of `before` that is no longer running; their names."""
-        dead = [p for p in before if not _alive(self.process_pid(p.name))]
-        for process in dead:
-            self.relaunch(process)
-        return [p.name for p in dead]
-
-    def process_pid(self, name: str) -> int:
+    def pid(self, name: str) -> int:
         return int((self._dir / "pids" / f"{name}.pid").read_text().strip())
 
-    def kill(self, process: Process, sig: signal.Signals = signal.SIGKILL, timeout: float = 30) -> None:
-        os.kill(process.pid, sig)
+    def kill(self, name: str, timeout: float = 30) -> None:
+        """SIGKILL: a crash, not a clean shutdown."""
+        pid = self.pid(name)
+        os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + timeout
-        while _alive(process.pid):
+        while _alive(pid):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{process.name} (pid {process.pid}) still alive {timeout:.0f} s after {sig.name}")
+                raise TimeoutError(f"{name} (pid {pid}) still alive {timeout:.0f} s after SIGKILL")
             time.sleep(0.1)
 
-    def relaunch(self, process: Process) -> None:
-        """Start the process again as kwokctl did (same argv, cwd and log), and record its pid
-        where kwokctl looks, so `kwokctl stop`/`delete` still end it."""
-        # Started from a shell that exits at once: the process belongs to init, like kwokctl's,
-        # so it outlives this test session without being a child pytest would have to reap.
-        log = shlex.quote(str(self._dir / "logs" / f"{process.name}.log"))
-        started = subprocess.run(["sh", "-c", f"setsid {shlex.join(process.argv)} >>{log} 2>&1 </dev/null & echo $!"],
-                                 cwd=process.cwd, capture_output=True, text=True, check=True)
-        (self._dir / "pids" / f"{process.name}.pid").write_text(started.stdout.strip())
+    def relaunch(self, name: str) -> None:
+        """Started from a shell that exits at once: the process belongs to init, like kwokctl's,
+        and outlives this test session without being a child pytest would have to reap."""
+        component = self._components()[name]
+        argv = shlex.join([component["binary"], *component.get("args", [])])
+        log = shlex.quote(str(self._dir / "logs" / f"{name}.log"))
+        started = subprocess.run(["sh", "-c", f"setsid {argv} >>{log} 2>&1 </dev/null & echo $!"],
+                                 cwd=component.get("workDir", str(self._dir)), capture_output=True, text=True,
+                                 check=True)
+        (self._dir / "pids" / f"{name}.pid").write_text(started.stdout.strip())
+
+    def revive(self) -> list[str]:
+        """Relaunch every component that is not running; their names."""
+        dead = [name for name in self._components() if not _alive(self.pid(name))]
+        for name in dead:
+            self.relaunch(name)
+        return dead
 
 
 def _alive(pid: int) -> bool:
@@ -86,9 +81,10 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def pods_become_ready(api: client.ApiClient, timeout: float = 90) -> float:
+def pods_become_ready(api: client.ApiClient, while_waiting: Callable[[], object], timeout: float = 90) -> float:
     """Seconds until a throwaway 2-replica Deployment is available: proves the controllers, the
-    scheduler and kwok all work again (smoke only reads state, so it passes on a frozen cluster)."""
+    scheduler and kwok all work again (smoke only reads state, so it passes on a frozen cluster).
+    `while_waiting` runs on every poll (the supervisor's turn)."""
     namespace = f"acme-fault-probe-{int(time.time())}"
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
     core.create_namespace({"metadata": {"name": namespace}})
@@ -105,6 +101,7 @@ def pods_become_ready(api: client.ApiClient, timeout: float = 90) -> float:
         while (apps.read_namespaced_deployment("probe", namespace).status.available_replicas or 0) < 2:
             if time.monotonic() - started > timeout:
                 raise AssertionError(f"a new Deployment was not available within {timeout:.0f} s")
+            while_waiting()
             time.sleep(0.5)
         return time.monotonic() - started
     finally:

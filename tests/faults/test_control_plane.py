@@ -50,9 +50,9 @@ def _api_answers(api) -> bool:
     return True
 
 
-def _assert_recovered(api, deployed, control_plane, before_processes):
-    revived = control_plane.revive(before_processes)
-    seconds = pods_become_ready(api)
+def _assert_recovered(api, deployed, control_plane):
+    revived = control_plane.revive()
+    seconds = pods_become_ready(api, lambda: revived.extend(control_plane.revive()))
     print(f"revived {revived or 'nothing'}; a new Deployment available after {seconds:.1f} s")
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, deployed.namespace), deployed, RECOVERY_SECONDS)
     assert not runner.failed(outcomes), [(o.check.id, o.findings) for o in outcomes if o.findings]
@@ -60,8 +60,7 @@ def _assert_recovered(api, deployed, control_plane, before_processes):
 
 def test_api_server_killed_mid_smoke_is_a_clear_bounded_error(api, deployed, control_plane, harness_env):
     before = _state(api, deployed.namespace)
-    processes = control_plane.processes()
-    apiserver = control_plane.process("kube-apiserver")
+    killed = False
     # An impossible expected revision keeps smoke re-reading the cluster for 120 s: it is
     # mid-run, between list calls, when the API server dies.
     smoke = subprocess.Popen([sys.executable, "-m", "harness.smoke", "--env", "local", "--wait", "120",
@@ -70,34 +69,33 @@ def test_api_server_killed_mid_smoke_is_a_clear_bounded_error(api, deployed, con
     try:
         time.sleep(4)
         assert smoke.poll() is None, "smoke ended before the fault was injected"
-        control_plane.kill(apiserver)
-        killed_at = time.monotonic()
+        control_plane.kill("kube-apiserver")
+        killed, killed_at = True, time.monotonic()
         out, err = smoke.communicate(timeout=SMOKE_ERROR_BOUND)
         seconds = time.monotonic() - killed_at
     finally:
         smoke.kill()  # only still running when it missed the bound
         smoke.communicate()
-        control_plane.revive([apiserver])  # relaunched only if the kill happened
+        if killed:
+            control_plane.relaunch("kube-apiserver")
     assert smoke.returncode == 1
     assert "Traceback" not in out + err
     assert "API server unreachable" in err, err
     assert seconds < SMOKE_ERROR_BOUND
 
     _wait(lambda: reachable(api), RECOVERY_SECONDS, "API server back")
-    _assert_recovered(api, deployed, control_plane, processes)
+    _assert_recovered(api, deployed, control_plane)
     assert _state(api, deployed.namespace) == before
 
 
 def test_etcd_restart_recovers_and_smoke_passes(api, deployed, control_plane):
     before = _state(api, deployed.namespace)
-    processes = control_plane.processes()
-    etcd = control_plane.process("etcd")
-    control_plane.kill(etcd)  # SIGKILL: a crash, not a clean shutdown; the WAL must carry everything
+    control_plane.kill("etcd")  # a crash, not a clean shutdown: the WAL must carry everything
     try:
         _wait(lambda: not _api_answers(api), 30, "API server noticing etcd is gone")
     finally:
-        control_plane.relaunch(etcd)
+        control_plane.relaunch("etcd")
     recovered = _wait(lambda: _api_answers(api), RECOVERY_SECONDS, "API server serving again from etcd")
-    _assert_recovered(api, deployed, control_plane, processes)
+    _assert_recovered(api, deployed, control_plane)
     assert _state(api, deployed.namespace) == before, "a release revision or the database password changed"
     print(f"etcd restart: API serving again {recovered:.1f} s after relaunch")
