@@ -1,18 +1,22 @@
-"""Deploy-time faults on the local cluster: a rollout that never becomes ready, and a
-`helmfile apply` killed in the middle of an upgrade. The demo's smoke-driven rollback is
-proven in tests/e2e/test_rollouts.py; here it is helm's own guard (helmfile's `atomic`)."""
+"""Deploy-time faults on the local cluster: bad values in an environment layer, a rollout that
+never becomes ready, and a `helmfile apply` killed in the middle of an upgrade. The demo's
+smoke-driven rollback is proven in tests/e2e/test_rollouts.py; here it is helm's own guard
+(helmfile's `atomic`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from kubernetes import client
 
+from harness.errors import HarnessError
 from harness.project import Project
 from harness.smoke import runner, snapshot
 from harness.smoke.demo import helmfile_apply, tool_env
@@ -33,6 +37,10 @@ def _newest(api, namespace):
     return revisions(snapshot.load(api, namespace).release_secrets)[RELEASE][0]
 
 
+def _versions(api, namespace) -> dict[str, int]:
+    return {name: revs[0].version for name, revs in revisions(snapshot.load(api, namespace).release_secrets).items()}
+
+
 def _helm(cluster, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     cmd = [str(cluster.binary("helm")), *args, "--namespace", "acme", "--kube-context", cluster.context]
     return subprocess.run(cmd, env=cluster.env(), capture_output=True, text=True, timeout=timeout)
@@ -46,6 +54,29 @@ def _image(api, namespace) -> str:
 def _assert_smoke_passes(api, settings):
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, settings.namespace), settings, 120)
     assert not runner.failed(outcomes), [(o.check.id, o.findings) for o in outcomes if o.findings]
+
+
+def _project_with_values(root: Path, tmp_path: Path, edits: dict[str, str]) -> Project:
+    """This project with edited values layers: a copy of values/, everything else linked
+    (the cluster's .cache included, so the copy deploys to the same cluster)."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for entry in root.iterdir():
+        if entry.name != "values":
+            (copy / entry.name).symlink_to(entry)
+    shutil.copytree(root / "values", copy / "values")
+    for relative, text in edits.items():
+        (copy / relative).write_text(text)
+    return Project(copy)
+
+
+def test_bad_values_are_refused_before_anything_is_applied(api, cluster, deployed, tmp_path):
+    before = _versions(api, deployed.namespace)
+    project = _project_with_values(cluster.project.root, tmp_path, {
+        "values/acme-api/local.yaml": "autoscaling: {enabled: false}\nreplicaCount: -1\n"})
+    with pytest.raises(HarnessError, match=r"/replicaCount"):
+        helmfile_apply(project, target_for("local"), cluster.context)
+    assert _versions(api, deployed.namespace) == before, "a release moved although its values were refused"
 
 
 def test_stuck_rollout_is_detected_within_its_deadline_and_rolled_back(api, cluster, deployed, tmp_path):
