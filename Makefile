@@ -126,6 +126,22 @@ verify: deps venv ## fail when generated docs drifted (architecture pictures; ch
 	@$(PY) -m harness docs --check
 	@$(PY) -m harness lint
 
+SCAN_VENV := $(ROOT)/.venv-scan
+
+$(SCAN_VENV)/.installed: tools/checkov/requirements.txt
+	@python3.11 -m venv $(SCAN_VENV)
+	@$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/checkov/requirements.txt \
+	  || { echo "scan: pip install of checkov failed (PyPI unreachable?); retry with: make scan" >&2; exit 1; }
+	@touch $@
+
+.PHONY: scan
+scan: deps venv $(SCAN_VENV)/.installed ## opt-in: checkov policy scan of every environment (0 blocking findings; exceptions in policy/)
+	@$(PY) -m harness.scan
+
+.PHONY: compat
+compat: deps venv ## Helm 3 vs Helm 4: every scenario renders the same manifests
+	@$(PY) -m harness.compat
+
 .PHONY: clean
 clean: ## remove build outputs, the venv and .tools links (the tool cache outside the clone stays)
-	@rm -rf build .venv .tools .pytest_cache
+	@rm -rf build .venv .venv-scan .tools .pytest_cache

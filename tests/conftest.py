@@ -8,6 +8,8 @@ from typing import Iterator
 
 import pytest
 
+from cluster_fixtures import api, api_chart, cluster, deployed, helm  # noqa: F401 (fixtures for cluster tests)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # What a project copy needs to render and check like the real one.
 PROJECT_PARTS = ("charts", "values", "matrices", "policy", "helmfile.yaml", "tools/kubernetes/tool.env")

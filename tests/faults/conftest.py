@@ -1,5 +1,5 @@
-"""Fixtures of the fault tests: the e2e suite's (cluster, api, helm, deployed), plus handles on
-single control-plane processes. Every fault test leaves the cluster as `deployed` found it."""
+"""Fixtures of the fault tests: handles on single control-plane processes (the cluster fixtures
+come from tests/cluster_fixtures.py through tests/conftest.py). Every fault test leaves the cluster as `deployed` found it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from control_plane import ControlPlane
-from e2e_fixtures import api, api_chart, cluster, deployed, helm  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ and the real local cluster's fixtures for the e2e release test."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,6 @@ from harness.errors import HarnessError
 from harness.release import flow, preflight
 from harness.smoke.target import Target
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -85,19 +82,3 @@ def fake_cluster(monkeypatch) -> FakeCluster:
     monkeypatch.setattr(flow, "roll_back", roll_back)
     monkeypatch.setattr(flow, "tool_env", lambda project, target: {})
     return fake
-
-
-def _e2e_fixtures():
-    """tests/e2e/conftest.py, loaded by path (once per session): its cluster fixtures, which skip
-    with a clear message when no cluster runs, are reused rather than copied."""
-    if "e2e_conftest" in sys.modules:
-        return sys.modules["e2e_conftest"]
-    spec = importlib.util.spec_from_file_location("e2e_conftest", REPO_ROOT / "tests" / "e2e" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-_e2e = _e2e_fixtures()
-cluster, api, deployed = _e2e.cluster, _e2e.api, _e2e.deployed

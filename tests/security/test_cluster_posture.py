@@ -8,7 +8,6 @@ import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from e2e_fixtures import api, cluster, deployed  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,6 @@
-"""Fixtures of the e2e suite: the local cluster (skip when absent), the deployed releases, helm."""
+"""Cluster fixtures shared by every cluster test (e2e, faults, release, packaging, security):
+the local cluster (skip when absent), the deployed releases, helm. Registered once, in
+tests/conftest.py, so each session-scoped fixture is built once per run, not once per folder."""
 
 from __future__ import annotations
 
