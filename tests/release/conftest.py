@@ -4,7 +4,6 @@ and the real local cluster's fixtures for the e2e release test."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from release_fakes import release_secret, smoke_result
 from harness.errors import HarnessError
 from harness.release import flow, preflight
 from harness.smoke.target import Target
-
 
 
 @dataclass
