@@ -93,9 +93,12 @@ smoke: venv ## smoke-check the releases deployed to ENV (default local)
 	@$(PY) -m harness.smoke --env $(ENV)
 
 .PHONY: e2e
-e2e: tools venv ## cluster tests: start the cluster if needed, run pytest -m e2e, stop it if this target started it
+e2e: deps tools venv ## cluster tests: start the cluster if needed, validate every rendered object against its API server (CRDs included), pytest -m e2e; stop it if this target started it
 	@started=0; $(PY) -m harness.cluster status >/dev/null 2>&1 || started=1; \
-	$(PY) -m harness.cluster up; rc=0; $(PY) -m pytest -m e2e || rc=$$?; \
+	$(PY) -m harness.cluster up; rc=0; \
+	$(PY) -m harness check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
+	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
+	if [ $$rc -eq 0 ]; then $(PY) -m pytest -m e2e || rc=$$?; fi; \
 	if [ $$started = 1 ]; then $(PY) -m harness.cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
