@@ -23,6 +23,7 @@ from kubernetes import client  # noqa: E402
 from harness.cluster import certs, lifecycle  # noqa: E402
 from harness.cluster.client import api_client  # noqa: E402
 from harness.cluster.settings import ClusterSettings  # noqa: E402
+from harness.errors import HarnessError  # noqa: E402
 from harness.project import Project  # noqa: E402
 from harness.smoke import runner, snapshot  # noqa: E402
 from harness.smoke.demo import helmfile_apply  # noqa: E402
@@ -105,4 +106,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except HarnessError as err:
+        sys.exit(f"bench: {err}")

@@ -77,10 +77,17 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
     return status(settings)
 
 
-def down(settings: ClusterSettings) -> Status:
+def down(settings: ClusterSettings, timeout: float = 30) -> Status:
     if kwokctl.exists(settings):
         kwokctl.run(settings, "delete", "cluster", "--kubeconfig", str(settings.kubeconfig))
     settings.kubeconfig.unlink(missing_ok=True)
+    # kwokctl returns before the API server has let go of its port; an `up` right after must not
+    # mistake our own exiting server for "another process".
+    deadline = time.monotonic() + timeout
+    while not port_free(settings.port):
+        if time.monotonic() > deadline:
+            raise HarnessError(f"cluster: port 127.0.0.1:{settings.port} still busy {timeout:.0f} s after delete")
+        time.sleep(0.2)
     return status(settings)
 
 
