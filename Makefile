@@ -98,7 +98,7 @@ e2e: deps tools venv ## cluster tests: start the cluster if needed, validate eve
 	$(PY) -m harness.cluster up; rc=0; \
 	$(PY) -m harness check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(PY) -m pytest -m e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e || rc=$$?; fi; \
 	if [ $$started = 1 ]; then $(PY) -m harness.cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 

@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
     check.add_argument("--base-ref", help="git ref for upgrade safety (default origin/main, else HEAD~1)")
-    check.add_argument("--kubeconfig", help="API server for schema validation (default $KUBECONFIG)")
+    check.add_argument("--kubeconfig", help="API server for schema validation (default: the local cluster when it runs)")
 
     flows = sub.add_parser("flows", help="print the allowed-flow matrix the NetworkPolicies give an environment")
     selection(flows)

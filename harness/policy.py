@@ -7,10 +7,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from .errors import HarnessError
 from .yamlio import load_yaml_file
 
-_TOP_KEYS = {"cluster", "components", "probes", "flows"}
+_PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
+_COMPONENT = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "namespace": {"type": "string"}, "address": {"type": "string"}, "externalService": {"type": "string"},
+        "rendered": {"type": "boolean"},
+        "podLabels": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "ports": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["port"],
+            "properties": {"port": _PORT, "protocol": {"enum": ["TCP", "UDP", "SCTP"]}, "name": {"type": "string"}}}},
+    },
+}
+_NAMES = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+# The file's shape, checked before it is read, so a typo is one line naming where it is.
+_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "cluster": {"type": "object", "additionalProperties": False, "properties": {"podCIDR": {"type": "string"}}},
+        "components": {"type": "object", "additionalProperties": _COMPONENT},
+        "probes": {"type": "object", "additionalProperties": _COMPONENT},
+        "flows": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["from", "to", "port"],
+            "properties": {"from": _NAMES, "to": _NAMES, "port": _PORT,
+                           "protocol": {"anyOf": [{"enum": ["TCP", "UDP", "SCTP"]},
+                                                  {"type": "array", "items": {"enum": ["TCP", "UDP", "SCTP"]}}]}}}},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -57,9 +85,10 @@ def load_intended_flows(path: Path) -> IntendedFlows:
     raw = load_yaml_file(path)
     if not isinstance(raw, dict):
         raise HarnessError(f"{path}: must be a mapping with components and flows")
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        raise HarnessError(f"{path}: unknown key `{unknown[0]}`")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise HarnessError(f"{path}: {where}: {error.message}")
     cluster = raw.get("cluster") or {}
     try:
         pod_cidr = ipaddress.IPv4Network(cluster.get("podCIDR", "10.244.0.0/16"))
@@ -71,34 +100,24 @@ def load_intended_flows(path: Path) -> IntendedFlows:
     flows = set()
     for index, entry in enumerate(raw.get("flows") or []):
         where = f"{path}: flows[{index}]"
-        if not isinstance(entry, dict) or not {"from", "to", "port"} <= set(entry):
-            raise HarnessError(f"{where}: needs from, to and port")
         for source in _as_list(entry["from"]):
             for target in _as_list(entry["to"]):
                 for name in (source, target):
                     if name not in names:
                         raise HarnessError(f"{where}: unknown component `{name}`")
                 for protocol in _as_list(entry.get("protocol", "TCP")):
-                    flows.add(Flow(source, target, _port(where, entry["port"]), str(protocol)))
+                    flows.add(Flow(source, target, entry["port"], str(protocol)))
     return IntendedFlows(path, pod_cidr, components, probes, frozenset(flows))
 
 
 def _component(path: Path, name: str, spec: Any) -> ComponentSpec:
-    if not isinstance(spec, dict):
-        raise HarnessError(f"{path}: components.{name} must be a mapping")
     ports = tuple(
-        PortSpec(_port(f"{path}: components.{name}.ports", p.get("port")), p.get("protocol", "TCP"), p.get("name", ""))
+        PortSpec(p["port"], p.get("protocol", "TCP"), p.get("name", ""))
         for p in spec.get("ports") or []
     )
     labels = tuple(sorted((str(k), str(v)) for k, v in (spec.get("podLabels") or {}).items()))
     return ComponentSpec(name, spec.get("namespace"), labels, ports, spec.get("address"),
                          spec.get("externalService"), bool(spec.get("rendered", False)))
-
-
-def _port(where: str, value: Any) -> int:
-    if not isinstance(value, int) or not 0 < value < 65536:
-        raise HarnessError(f"{where}: port must be an integer 1-65535, got {value!r}")
-    return value
 
 
 def _as_list(value: Any) -> list:

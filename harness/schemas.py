@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .errors import HarnessError
 from .kubeapi import UnsupportedKubeconfig, json_getter
 
 FetchJson = Callable[[str], dict[str, Any]]  # path on the API server -> parsed JSON
@@ -39,21 +40,38 @@ class OpenAPISchemas:
     @classmethod
     def from_kubeconfig(cls, kubeconfig: str | None = None, local_cluster: Path | None = None,
                         cache_dir: Path | None = None) -> "OpenAPISchemas":
-        local = str(local_cluster) if local_cluster and local_cluster.exists() else None
-        path = kubeconfig or os.environ.get("KUBECONFIG") or local or str(Path.home() / ".kube" / "config")
+        """Schemas of the API server `kubeconfig` names, else of the project's local cluster.
+
+        $KUBECONFIG and ~/.kube/config are never used implicitly: a render check must not quietly
+        query whatever cluster the shell points at. A kubeconfig named explicitly that cannot be
+        used is an error; no local cluster is an honest skip.
+        """
+        if kubeconfig:
+            return cls._connect(kubeconfig, cache_dir, strict=True)
+        if local_cluster and local_cluster.exists():
+            return cls._connect(str(local_cluster), cache_dir, strict=False)
+        return cls(None, "schema validation skipped: the local cluster is not running (make cluster-up) "
+                         "and no --kubeconfig was given")
+
+    @classmethod
+    def _connect(cls, path: str, cache_dir: Path | None, strict: bool) -> "OpenAPISchemas":
+        def unavailable(reason: str) -> "OpenAPISchemas":
+            if strict:
+                raise HarnessError(f"schema validation: {reason}")
+            return cls(None, f"schema validation skipped: {reason}")
+
         first = Path(path.split(os.pathsep)[0])
         if not first.exists():
-            return cls(None, f"schema validation skipped: no kubeconfig at {path} (no API server to ask)")
+            return unavailable(f"no kubeconfig at {path} (no API server to ask)")
         try:
             fetch = _fetcher(first)
         except Exception as exc:  # a malformed kubeconfig raises many types; all mean "cannot ask"
-            return cls(None, f"schema validation skipped: kubeconfig {first} unusable: {' '.join(str(exc).split())}")
+            return unavailable(f"kubeconfig {first} unusable: {' '.join(str(exc).split())}")
         schemas = cls(fetch, cache_dir=cache_dir)
         try:
             schemas.index()
         except Exception as exc:  # connection refused, TLS, auth: all mean "no server to ask"
-            return cls(None, f"schema validation skipped: API server from {path} unreachable: "
-                             f"{' '.join(str(exc).split())[:160]}")
+            return unavailable(f"API server from {path} unreachable: {' '.join(str(exc).split())[:160]}")
         return schemas
 
     def index(self) -> dict[str, str]:

@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ACME_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/acme-tools}
 bindir=${ACME_TOOLS_BIN:-$root/.tools/bin}  # tests point this elsewhere
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-# Bump when a change to this script changes what a build produces (it is part of the cache key).
+# Bump when a change to this script changes what a build produces (it is part of the cache key;
+# the wrappers below are rewritten on every run, so they need no bump).
 build_recipe=1
 
 fail() { # one clear line naming the tool and how to retry, then a non-zero exit
@@ -102,6 +103,8 @@ write_helm_wrapper() { # .tools/bin/helm(file): the real binary with project-loc
 : "\${HELM_PLUGINS:=$cache/helm/plugins}" "\${HELM_DATA_HOME:=$cache/helm/data}"
 : "\${HELM_CONFIG_HOME:=$cache/helm/config}" "\${HELM_CACHE_HOME:=$cache/helm/cache}"
 export HELM_PLUGINS HELM_DATA_HOME HELM_CONFIG_HOME HELM_CACHE_HOME
+# helmfile runs \`helm\` from PATH: the project's own, even when called by its full path.
+PATH="$bindir:\$PATH"; export PATH
 exec "$real" "\$@"
 WRAPPER
   chmod +x "$link"

@@ -6,6 +6,7 @@ import pytest
 
 import factories as f
 from checking import refs, run_check
+from harness.errors import HarnessError
 from harness.registry import CheckSkipped
 from harness.schemas import OpenAPISchemas
 
@@ -21,6 +22,16 @@ CONFIGMAP_DOC = {
         "meta": {"type": "object", "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}}},
     }},
 }
+
+
+# a syntactically valid kubeconfig whose server refuses connections (port 1 on loopback)
+UNREACHABLE_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+"""
 
 
 def fake_server(path: str) -> dict:
@@ -57,8 +68,25 @@ def test_invalid_object_is_reported(schemas, doc, field):
     assert {x[2] for x in refs(run_check("schema.kubernetes", scenario))} == {field}
 
 
-def test_no_server_is_skipped_with_reason(tmp_path):
+def test_no_local_cluster_is_skipped_with_reason(tmp_path):
     scenario = f.scenario(configmap())
-    scenario.schemas = OpenAPISchemas.from_kubeconfig(str(tmp_path / "missing-kubeconfig"))
-    with pytest.raises(CheckSkipped, match="no kubeconfig"):
+    scenario.schemas = OpenAPISchemas.from_kubeconfig(None, tmp_path / "no-cluster" / "kubeconfig")
+    with pytest.raises(CheckSkipped, match="local cluster is not running"):
         run_check("schema.kubernetes", scenario)
+
+
+def test_shell_kubeconfig_is_never_used_implicitly(tmp_path, monkeypatch):
+    """$KUBECONFIG may point at production: only an explicit --kubeconfig reaches another server."""
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "production-kubeconfig"))
+    schemas = OpenAPISchemas.from_kubeconfig(None, tmp_path / "absent")
+    assert not schemas.available and "local cluster is not running" in schemas.unavailable_reason
+
+
+@pytest.mark.parametrize("content", [None, "not: [a kubeconfig", UNREACHABLE_KUBECONFIG],
+                         ids=["missing", "garbled", "unreachable"])
+def test_explicit_kubeconfig_that_cannot_be_used_is_an_error(tmp_path, content):
+    path = tmp_path / "kubeconfig"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(HarnessError, match="schema validation: "):
+        OpenAPISchemas.from_kubeconfig(str(path))
