@@ -36,12 +36,8 @@ def tool_env(project: Project, target: Target) -> dict[str, str]:
     env = ClusterSettings.from_env(project).env() if target.local else dict(os.environ)
     if not target.local and target.kubeconfig:
         env["KUBECONFIG"] = str(target.kubeconfig)
+    # The .tools/bin wrappers of helm and helmfile set the plugin dir and Helm state themselves.
     env["PATH"] = f"{project.root / '.tools' / 'bin'}:{env.get('PATH', '')}"
-    # helmfile looks for the diff plugin itself in $HELM_PLUGINS, which the pinned helm's
-    # wrapper sets only for helm: ask helm for it.
-    if "HELM_PLUGINS" not in env:
-        env["HELM_PLUGINS"] = subprocess.run([str(project.tool("helm")), "env", "HELM_PLUGINS"], env=env,
-                                             capture_output=True, text=True, check=False).stdout.strip()
     return env
 
 
