@@ -80,6 +80,5 @@ def test_readme_without_markers_is_one_clear_error(docs_project: Path) -> None:
 def test_make_verify_runs_the_drift_check() -> None:
     """`make verify` is the gate users run: it must include the check the tests above break."""
     dry_run = subprocess.run(["make", "-n", "verify"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
-    if "No rule to make target" in dry_run.stderr:
-        pytest.skip("the Makefile has no `verify` target yet (it is added by the Makefile owner)")
+    assert dry_run.returncode == 0, dry_run.stderr
     assert "harness docs --check" in dry_run.stdout, dry_run.stdout
