@@ -26,7 +26,7 @@ from harness.cluster.settings import ClusterSettings  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
 from harness.project import Project  # noqa: E402
 from harness.smoke import runner, snapshot  # noqa: E402
-from harness.smoke.demo import helmfile_apply  # noqa: E402
+from harness.release.deploy import helmfile_apply  # noqa: E402
 from harness.smoke.settings import SmokeSettings  # noqa: E402
 from harness.smoke.target import target_for  # noqa: E402
 

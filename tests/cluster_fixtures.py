@@ -17,7 +17,7 @@ from harness.cluster.client import api_client, reachable
 from harness.cluster.settings import ClusterSettings
 from harness.project import Project
 from harness.smoke import runner, snapshot
-from harness.smoke.demo import helmfile_apply
+from harness.release.deploy import helmfile_apply
 from harness.smoke.releases import revisions
 from harness.smoke.settings import RELEASES, SmokeSettings
 from harness.smoke.target import target_for

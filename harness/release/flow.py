@@ -18,13 +18,12 @@ from ..errors import HarnessError
 from ..project import Project
 from ..smoke import report as smoke_report
 from ..smoke import runner, snapshot
-from ..smoke.demo import helmfile_apply, tool_env
 from ..smoke.releases import revisions
 from ..smoke.rollback import deployed_revisions, plan, roll_back
 from ..smoke.settings import SmokeSettings
 from ..smoke.target import Target, require_confirmation, target_for
 from . import preflight
-from .deploy import helmfile_diff
+from .deploy import helmfile_apply, helmfile_diff, tool_env
 from .outcome import Exit, ReleaseRecord, Status, Step
 
 # Right after an apply pods are still starting (kwok: 1-3 s plus minReadySeconds; real

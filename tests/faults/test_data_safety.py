@@ -13,7 +13,7 @@ from kubernetes import client
 
 from harness.project import Project
 from harness.smoke import runner, snapshot
-from harness.smoke.demo import tool_env
+from harness.release.deploy import tool_env
 from harness.smoke.target import target_for
 
 pytestmark = pytest.mark.e2e

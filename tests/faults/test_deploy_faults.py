@@ -19,7 +19,7 @@ from kubernetes import client
 from harness.errors import HarnessError
 from harness.project import Project
 from harness.smoke import runner, snapshot
-from harness.smoke.demo import helmfile_apply, tool_env
+from harness.release.deploy import helmfile_apply, tool_env
 from harness.smoke.pending import PENDING
 from harness.smoke.releases import revisions
 from harness.smoke.target import target_for
