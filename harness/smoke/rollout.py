@@ -1,6 +1,6 @@
 """Watch a Deployment through a rollout: how low did availability go, and how did it end?
 
-The zero-downtime and rollback proofs (tests/e2e) and the release flow (also behind `make demo`) share this.
+The zero-downtime and rollback proofs (tests/e2e) are built on it.
 A watch stream records every status the controller writes, so a dip cannot fall between polls.
 """
 
