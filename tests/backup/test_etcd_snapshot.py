@@ -13,6 +13,7 @@ import trustme
 
 from rendered import find, render_values
 from services import REPO_ROOT, aws, free_port, run_script, wait_for_port
+from pinned_tools import pinned_tool
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +40,7 @@ def start_etcd(data: Path, tls: dict[str, Path] | None, log: Path) -> tuple[subp
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> dict[str, Path]:
     """A CA, etcd's serving certificate and the backup client's certificate (the Secret's three keys)."""
-    if not (TOOLS / "etcd").exists():
-        pytest.fail("etcd is missing: run `make tools` (tools/etcd builds it)")
+    pinned_tool("etcd")
     ca = trustme.CA()
     directory = tmp_path_factory.mktemp("etcd-pki")
     files = {"ca": directory / "ca.crt", "cert": directory / "server.crt", "key": directory / "server.key"}

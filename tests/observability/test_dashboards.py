@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from rendered import REPO_ROOT
+from pinned_tools import pinned_tool
 
 DASHBOARDS = sorted((REPO_ROOT / "charts" / "acme-platform" / "charts" / "observability" / "dashboards").glob("*.json"))
 # Grafana fills these in before the query reaches Prometheus; promtool needs real values.
@@ -38,9 +39,7 @@ def test_every_panel_queries_prometheus_through_the_datasource_variable(dashboar
 
 
 def test_every_query_is_valid_promql(dashboard, tmp_path):
-    promtool = REPO_ROOT / ".tools" / "bin" / "promtool"
-    if not promtool.exists():
-        pytest.fail("promtool is missing: run `make tools` (tools/promtool builds it)")
+    promtool = pinned_tool("promtool")
     # promtool parses PromQL only inside rule files: each query becomes a recording rule.
     rules = []
     for index, (title, expr) in enumerate(queries(dashboard)):

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from rendered import REPO_ROOT
+from pinned_tools import pinned_tool
 
 RULES_DIR = REPO_ROOT / "charts" / "acme-platform" / "charts" / "observability" / "rules"
 TESTS_DIR = Path(__file__).parent / "rules"
@@ -19,10 +20,7 @@ TEST_FILES = sorted(TESTS_DIR.glob("*.test.yaml"))
 
 @pytest.fixture(scope="module")
 def promtool() -> Path:
-    tool = REPO_ROOT / ".tools" / "bin" / "promtool"
-    if not tool.exists():
-        pytest.fail("promtool is missing: run `make tools` (tools/promtool builds it)")
-    return tool
+    return pinned_tool("promtool")
 
 
 def alerts() -> list[str]:

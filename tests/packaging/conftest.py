@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from oci_registry import running_registry
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from pinned_tools import pinned_tool
 
 
 @pytest.fixture(scope="module")
 def oci_registry(tmp_path_factory) -> Iterator[str]:
-    binary = REPO_ROOT / ".tools" / "bin" / "registry"
-    if not binary.exists():
-        pytest.skip("no .tools/bin/registry: build it with `tools/build-tools.sh registry` (make tools)")
-    with running_registry(binary, tmp_path_factory.mktemp("registry")) as address:
+    with running_registry(pinned_tool("registry"), tmp_path_factory.mktemp("registry")) as address:
         yield address

@@ -6,17 +6,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pinned_tools import pinned_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "ci.yaml"
-ACTIONLINT = REPO_ROOT / ".tools" / "bin" / "actionlint"
 
 
 @pytest.fixture(scope="module")
 def actionlint() -> Path:
-    if not ACTIONLINT.exists():
-        pytest.skip("no .tools/bin/actionlint: build it with `tools/build-tools.sh actionlint` (make tools)")
-    return ACTIONLINT
+    return pinned_tool("actionlint")
 
 
 def lint(actionlint: Path, workflow: Path) -> subprocess.CompletedProcess:

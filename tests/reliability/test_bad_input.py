@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import CHART_CASES, CLI_CASES, Case
+from pinned_tools import pinned_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Every refusal here is local or one refused TCP connection; the unreachable-cluster cases
@@ -23,10 +24,7 @@ BOUND_SECONDS = 30
 
 @pytest.fixture(scope="module")
 def helm() -> Path:
-    helm = REPO_ROOT / ".tools" / "bin" / "helm"
-    if not helm.exists():
-        pytest.skip("pinned helm missing: run `make tools`")
-    return helm
+    return pinned_tool("helm")
 
 
 def _closed_port() -> int:

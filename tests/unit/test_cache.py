@@ -9,6 +9,7 @@ import pytest
 
 from harness.project import Project
 from harness.render import Renderer, RenderJob
+from pinned_tools import pinned_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,8 +24,7 @@ CHART = {
 
 @pytest.fixture
 def tiny_project(tmp_path) -> Iterator[Project]:
-    if not (REPO_ROOT / ".tools" / "bin" / "helm").exists():
-        pytest.skip("helm not built (.tools/bin/helm): run make tools")
+    pinned_tool("helm")
     for name, text in CHART.items():
         path = tmp_path / "charts" / "tiny" / name
         path.parent.mkdir(parents=True, exist_ok=True)
