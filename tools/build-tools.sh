@@ -43,8 +43,8 @@ path_tool() { # prints a binary on PATH (outside .tools/bin) whose version is th
   local bin=${VERSION_CHECK%% *} found
   [ "$(wc -w <<<"$BINARIES")" -eq 1 ] && [ "$bin" = "$BINARIES" ] || return 0
   found=$(PATH=${PATH//$bindir:/} command -v "$bin") || return 0
-  # shellcheck disable=SC2086 # VERSION_CHECK is a command line
   local pin=${VERSION#v}
+  # shellcheck disable=SC2086 # VERSION_CHECK is a command line
   "$found" ${VERSION_CHECK#* } 2>/dev/null | grep -qE "(^|[^0-9.])v?${pin//./\\.}([^0-9.]|\$)" && echo "$found"
   return 0
 }
