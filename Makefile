@@ -124,8 +124,13 @@ docs: deps venv ## regenerate the architecture pictures (README, docs/architectu
 	@$(PY) -m harness docs
 	@helm-docs --log-level error --chart-search-root charts -g $(subst $(space),$(comma),$(DOCUMENTED))
 
+.PHONY: schema
+schema: venv ## regenerate values.schema.json of the charts with a values.schema.src.json from acme-lib's fragments
+	@$(PY) -m harness schema
+
 .PHONY: verify
-verify: deps venv ## fail when generated docs drifted (architecture pictures; chart values tables, checked by lint)
+verify: deps venv ## fail when generated files drifted (values schemas, architecture pictures; chart values tables, checked by lint)
+	@$(PY) -m harness schema --check
 	@$(PY) -m harness docs --check
 	@$(PY) -m harness lint
 

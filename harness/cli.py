@@ -1,4 +1,4 @@
-"""Command line: `harness render|check|checks|lint|flows|docs|version-check|package|release` (also `python -m harness`, `acme-harness`)."""
+"""Command line: `harness render|check|checks|lint|flows|docs|schema|version-check|package|release` (also `python -m harness`, `acme-harness`)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("docs", help="regenerate the architecture pictures (README, docs/architecture.md)")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 when the docs drifted")
+
+    schema = sub.add_parser("schema", help="compose values.schema.json from acme-lib's fragments (values.schema.src.json)")
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 when a schema drifted")
 
     version = sub.add_parser("version-check", help="changed charts have a higher version; Chart.yaml complete")
     version.add_argument("--base-ref", default="origin/main", help="the base branch (default origin/main)")
@@ -221,6 +224,25 @@ def _cmd_docs(args) -> int:
     return 0
 
 
+def _cmd_schema(args) -> int:
+    from . import schemagen
+
+    project = Project.discover()
+    generated = schemagen.generate(project)
+    drifted = [g for g in generated if g.drifted]
+    names = ", ".join(str(g.target.relative_to(project.root)) for g in drifted)
+    if args.check:
+        if drifted:
+            print(f"schema: {names} out of date with {schemagen.SOURCE_NAME} and acme-lib's fragments; "
+                  "run `make schema`", file=sys.stderr)
+            return 1
+        print(f"schema: {len(generated)} up to date")
+        return 0
+    schemagen.write(drifted)
+    print(f"schema: {'updated ' + names if drifted else f'{len(generated)} up to date'}")
+    return 0
+
+
 def _cmd_version_check(args) -> int:
     from .versioning import check
 
@@ -275,5 +297,5 @@ def _cmd_release(args) -> int:
 
 
 _COMMANDS = {"checks": _cmd_checks, "render": _cmd_render, "check": _cmd_check, "flows": _cmd_flows,
-             "lint": _cmd_lint, "docs": _cmd_docs, "version-check": _cmd_version_check, "package": _cmd_package,
+             "lint": _cmd_lint, "docs": _cmd_docs, "schema": _cmd_schema, "version-check": _cmd_version_check, "package": _cmd_package,
              "release": _cmd_release}
