@@ -31,7 +31,7 @@ automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
 {{- end }}
 {{- end }}
 
-{{/* HorizontalPodAutoscaler autoscaling/v2 (the brief's v1 cannot target memory or tune behavior). */}}
+{{/* HorizontalPodAutoscaler autoscaling/v2 (v1 cannot target memory or tune behavior). */}}
 {{- define "acme-lib.hpa" -}}
 {{- $hpa := .Values.autoscaling }}
 {{- if $hpa.enabled }}
@@ -91,7 +91,7 @@ spec:
 {{- end }}
 {{- end }}
 
-{{/* Ingress annotations: the cert-manager ClusterIssuer (cluster-issuer, not issuer: the brief's bug), the edge's redirect, then free-form extras. */}}
+{{/* Ingress annotations: the cert-manager ClusterIssuer (cluster-issuer: the issuer key only finds namespaced Issuers), the edge's redirect, then free-form extras. */}}
 {{- define "acme-lib.ingressAnnotations" -}}
 {{- $annotations := dict }}
 {{- if and .Values.tls.enabled .Values.tls.clusterIssuer }}

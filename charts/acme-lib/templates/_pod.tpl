@@ -48,7 +48,7 @@ preStop:
 {{- end }}
 {{- end }}
 
-{{/* Deployment strategy from values: the brief's surge 2 / unavailable 1, or 0 unavailable. */}}
+{{/* Deployment strategy from values: surge 2 / unavailable 1 by default, or 0 unavailable. */}}
 {{- define "acme-lib.strategy" -}}
 type: RollingUpdate
 rollingUpdate:
