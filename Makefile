@@ -14,10 +14,12 @@ PY := $(VENV)/bin/python
 ENV ?= local
 BASE_REF ?= origin/main
 CHARTS := $(sort $(patsubst %/Chart.yaml,%,$(wildcard charts/*/Chart.yaml)))
+# the chart that tests acme-lib's helpers once (helm-unittest cannot render a library chart itself)
+LIB_CONSUMER := charts/acme-lib/tests/consumer
 # charts that pull a sibling chart in through a file:// dependency
 # charts whose README values table helm-docs generates (they carry a README.md.gotmpl)
 DOCUMENTED := $(patsubst %/README.md.gotmpl,%,$(shell find charts -name README.md.gotmpl | sort))
-DEP_CHARTS := $(sort $(dir $(shell grep -l 'file://' charts/*/Chart.yaml 2>/dev/null)))
+DEP_CHARTS := $(sort $(dir $(shell grep -l 'file://' charts/*/Chart.yaml $(LIB_CONSUMER)/Chart.yaml 2>/dev/null)))
 REPORTS := $(ROOT)/build/reports
 export PATH := $(TOOLS_BIN):$(PATH)
 comma := ,
@@ -52,8 +54,8 @@ lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, 
 	@actionlint -no-color .github/workflows/*.yaml
 
 .PHONY: unittest
-unittest: deps ## run the helm-unittest suites of every chart
-	@helm unittest --strict $(CHARTS)
+unittest: deps ## run the helm-unittest suites of every chart and of acme-lib's consumer chart
+	@helm unittest --strict $(CHARTS) $(LIB_CONSUMER)
 
 .PHONY: test-render
 test-render: deps venv ## render the full values matrix and run every invariant check (JUnit: build/reports/render.xml)

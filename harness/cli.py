@@ -189,7 +189,9 @@ def _cmd_lint(args) -> int:
     for chart in args.chart:
         if chart not in charts:
             raise HarnessError(f"unknown chart `{chart}` (known: {', '.join(charts) or 'none'})")
-    selected = args.chart or charts
+    # A library's consumer chart (charts/<lib>/tests/<name>/) renders the library's helpers: lint it too.
+    consumers = [str(p.parent.relative_to(project.charts_dir)) for p in sorted(project.charts_dir.glob("*/tests/*/Chart.yaml"))]
+    selected = args.chart or charts + consumers
     documented = [p.parent.name for p in sorted(project.charts_dir.glob("*/Chart.yaml"))
                   if not args.chart or p.parent.name in args.chart]
     runs, failures = lint(project, selected, documented, args.jobs, with_helmfile=not args.chart)
