@@ -80,28 +80,28 @@ test: lint unittest test-rules test-render pytest e2e ## every test: lint, unitt
 
 .PHONY: demo
 demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
-	@$(PY) -m harness.smoke.demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
+	@$(PY) -m harness.deploy.demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
 
 .PHONY: cluster-up
 cluster-up: tools venv ## start the local kwok cluster (idempotent; kubeconfig at .cache/cluster/kubeconfig)
-	@$(PY) -m harness.cluster up
+	@$(PY) -m harness.deploy.cluster up
 
 .PHONY: cluster-down
 cluster-down: venv ## delete the local cluster (idempotent)
-	@$(PY) -m harness.cluster down
+	@$(PY) -m harness.deploy.cluster down
 
 .PHONY: smoke
 smoke: venv ## smoke-check the releases deployed to ENV (default local)
-	@$(PY) -m harness.smoke --env $(ENV)
+	@$(PY) -m harness.deploy.smoke --env $(ENV)
 
 .PHONY: e2e
 e2e: deps tools venv ## cluster tests: start the cluster if needed, validate every rendered object against its API server (CRDs included), pytest -m e2e; stop it if this target started it
-	@started=0; $(PY) -m harness.cluster status >/dev/null 2>&1 || started=1; \
-	$(PY) -m harness.cluster up; rc=0; \
+	@started=0; $(PY) -m harness.deploy.cluster status >/dev/null 2>&1 || started=1; \
+	$(PY) -m harness.deploy.cluster up; rc=0; \
 	$(PY) -m harness check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
 	if [ $$rc -eq 0 ]; then ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e || rc=$$?; fi; \
-	if [ $$started = 1 ]; then $(PY) -m harness.cluster down; fi; \
+	if [ $$started = 1 ]; then $(PY) -m harness.deploy.cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
 .PHONY: bench
@@ -146,11 +146,11 @@ $(SCAN_VENV)/.installed: tools/checkov/requirements.txt
 
 .PHONY: scan
 scan: deps venv $(SCAN_VENV)/.installed ## opt-in: checkov policy scan of every environment (0 blocking findings; exceptions in policy/)
-	@$(PY) -m harness.scan
+	@$(PY) -m harness.publish.scan
 
 .PHONY: compat
 compat: deps venv ## Helm 3 vs Helm 4: every scenario renders the same manifests
-	@$(PY) -m harness.compat
+	@$(PY) -m harness.publish.compat
 
 .PHONY: clean
 clean: ## remove build outputs, the venv and .tools links (the tool cache outside the clone stays)

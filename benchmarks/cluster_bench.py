@@ -20,15 +20,16 @@ sys.path.insert(0, str(ROOT))
 
 from kubernetes import client  # noqa: E402
 
-from harness.cluster import certs, lifecycle  # noqa: E402
-from harness.cluster.client import api_client  # noqa: E402
-from harness.cluster.settings import ClusterSettings  # noqa: E402
-from harness.errors import HarnessError  # noqa: E402
-from harness.project import Project  # noqa: E402
-from harness.smoke import runner, snapshot  # noqa: E402
-from harness.release.deploy import helmfile_apply  # noqa: E402
-from harness.smoke.settings import SmokeSettings  # noqa: E402
-from harness.smoke.target import target_for  # noqa: E402
+from harness.deploy.cluster import certs, lifecycle  # noqa: E402
+from harness.deploy.cluster.client import api_client  # noqa: E402
+from harness.deploy.cluster.settings import ClusterSettings  # noqa: E402
+from harness.core.errors import HarnessError  # noqa: E402
+from harness.core.project import Project  # noqa: E402
+from harness.deploy.smoke import runner
+from harness.live import snapshot  # noqa: E402
+from harness.deploy.release.deploy import helmfile_apply  # noqa: E402
+from harness.live.settings import SmokeSettings  # noqa: E402
+from harness.deploy.target import target_for  # noqa: E402
 
 NAMESPACE = "acme"
 SCALE = "bench-scale"

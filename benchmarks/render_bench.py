@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.baseline import resolve_baseline  # noqa: E402
-from harness.pipeline import (RunOptions, Selection, all_jobs, base_jobs_for, build_scenarios,  # noqa: E402
+from harness.render.baseline import resolve_baseline  # noqa: E402
+from harness.render.pipeline import (RunOptions, Selection, all_jobs, base_jobs_for, build_scenarios,  # noqa: E402
                               plan_scenarios, run_checks)
-from harness.project import Project  # noqa: E402
-from harness.registry import all_checks  # noqa: E402
-from harness.render import Renderer  # noqa: E402
+from harness.core.project import Project  # noqa: E402
+from harness.checks.registry import all_checks  # noqa: E402
+from harness.render.renderer import Renderer  # noqa: E402
 
 
 def timed(action) -> float:

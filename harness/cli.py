@@ -7,13 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import HarnessError
-from .pipeline import RunOptions, Selection, build_scenarios, plan_scenarios, run_checks
-from .project import Project
-from .registry import all_checks, select_checks
-from .render import Renderer
-from .report import FORMATS, summary
-from .yamlio import dump_yaml
+from .core.errors import HarnessError
+from .render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
+from .checks.run import run_checks
+from .core.project import Project
+from .checks.registry import all_checks, select_checks
+from .render.renderer import Renderer
+from .checks.report import FORMATS, summary
+from .core.yamlio import dump_yaml
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -168,7 +169,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_flows(args) -> int:
-    from .flows import format_flows
+    from .policy.flows import format_flows
 
     project = Project.discover()
     if args.chart:
@@ -182,7 +183,7 @@ def _cmd_flows(args) -> int:
 
 
 def _cmd_lint(args) -> int:
-    from .lint import lint
+    from .publish.lint import lint
 
     project = Project.discover()
     charts = project.chart_names()
@@ -207,9 +208,9 @@ def _environment_scenario(project: Project, env: str):
 
 
 def _cmd_docs(args) -> int:
-    from . import docs
-    from .architecture import mermaid
-    from .helmfile import environment_names
+    from .policy import docs
+    from .policy.architecture import mermaid
+    from .render.helmfile import environment_names
 
     project = Project.discover()
     diagrams = {env: mermaid(_environment_scenario(project, env)) for env in environment_names(project)}
@@ -246,7 +247,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_version_check(args) -> int:
-    from .versioning import check
+    from .publish.versioning import check
 
     changed, problems = check(Project.discover(), args.base_ref)
     for problem in problems:
@@ -257,7 +258,7 @@ def _cmd_version_check(args) -> int:
 
 
 def _cmd_package(args) -> int:
-    from .packaging import package, publish
+    from .publish.packaging import package, publish
 
     project = Project.discover()
     packages = package(project, args.chart or project.chart_names() + _library_charts(project), args.out)
@@ -281,8 +282,8 @@ def _library_charts(project: Project) -> list[str]:
 
 
 def _cmd_release(args) -> int:
-    from .release import report
-    from .release.flow import SETTLE_SECONDS, ReleaseOptions, release
+    from .deploy.release import report
+    from .deploy.release.flow import SETTLE_SECONDS, ReleaseOptions, release
 
     options = ReleaseOptions(env=args.env, kubeconfig=args.kubeconfig, confirm_context=args.confirm_context,
                              namespace=args.namespace, base_ref=args.base_ref, preflight=not args.skip_preflight,

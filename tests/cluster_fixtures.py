@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 from kubernetes import client
 
-from harness.cluster import certs
-from harness.cluster.client import api_client, reachable
-from harness.cluster.settings import ClusterSettings
-from harness.project import Project
-from harness.smoke import runner, snapshot
-from harness.release.deploy import helmfile_apply
-from harness.smoke.releases import revisions
-from harness.smoke.settings import RELEASES, SmokeSettings
-from harness.smoke.target import target_for
+from harness.deploy.cluster import certs
+from harness.deploy.cluster.client import api_client, reachable
+from harness.deploy.cluster.settings import ClusterSettings
+from harness.core.project import Project
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.deploy.release.deploy import helmfile_apply
+from harness.live.releases import revisions
+from harness.live.settings import RELEASES, SmokeSettings
+from harness.deploy.target import target_for
 
 NAMESPACE = "acme"
 
@@ -43,7 +44,7 @@ def cluster() -> ClusterSettings:
     settings = ClusterSettings.from_env()
     if not settings.kubeconfig.exists() or not reachable(api_client(settings.kubeconfig, settings.context)):
         message = (f"no local cluster reachable on 127.0.0.1:{settings.port} "
-                   "(start one with `python -m harness.cluster up`, or `make cluster-up`)")
+                   "(start one with `python -m harness.deploy.cluster up`, or `make cluster-up`)")
         # `make e2e` starts the cluster itself and sets this: there, a missing cluster is a failure
         if os.environ.get("ACME_REQUIRE_CLUSTER") == "1":
             pytest.fail(message)

@@ -1,5 +1,1 @@
-"""Check families; importing this package registers every check."""
-
-from . import (  # noqa: F401
-    backup, contracts, isolation, observability, probes, render, rollout, scaling, schema, security, shutdown, tls, upgrade,
-)
+"""The check framework; `render/` holds the families over rendered scenarios, `smoke/` those over live snapshots."""

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from harness.checks.backup import cron_error
+from harness.checks.render.backup import cron_error
 from rendered import find, findings, render, scenario
 
 JOB = "CronJob/acme/acme-db-backup"

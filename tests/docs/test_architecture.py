@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from harness.architecture import mermaid
+from harness.policy.architecture import mermaid
 from harness.cli import _scenarios
-from harness.manifests import Manifests
-from harness.project import Project
+from harness.core.manifests import Manifests
+from harness.core.project import Project
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.docs import BEGIN, END
+from harness.policy.docs import BEGIN, END
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # What rendering the environments and writing the docs needs.

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.cluster import kwokctl, lifecycle
-from harness.cluster.settings import BINARY_FLAGS, ClusterSettings
-from harness.errors import HarnessError
-from harness.project import Project
+from harness.deploy.cluster import kwokctl, lifecycle
+from harness.deploy.cluster.settings import BINARY_FLAGS, ClusterSettings
+from harness.core.errors import HarnessError
+from harness.core.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import pytest
 import testinfra
 from kubernetes import client
 
-from harness.cluster.settings import BINARY_FLAGS
+from harness.deploy.cluster.settings import BINARY_FLAGS
 
 pytestmark = pytest.mark.e2e
 

@@ -12,10 +12,11 @@ from dataclasses import replace
 import pytest
 from kubernetes import client
 
-from harness.smoke import runner, snapshot
-from harness.smoke.releases import revisions
-from harness.smoke.rollback import plan, roll_back
-from harness.smoke.rollout import DeploymentWatch, resolve_max_unavailable
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.live.releases import revisions
+from harness.deploy.rollback import plan, roll_back
+from rollout_watch import DeploymentWatch, resolve_max_unavailable
 
 pytestmark = pytest.mark.e2e
 

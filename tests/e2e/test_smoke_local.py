@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from harness.smoke import runner, snapshot
-from harness.smoke.registry import Status
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.checks.live_registry import Status
 
 pytestmark = pytest.mark.e2e
 

@@ -25,7 +25,7 @@ from typing import Callable
 import yaml
 from kubernetes import client
 
-from harness.cluster.settings import ClusterSettings
+from harness.deploy.cluster.settings import ClusterSettings
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ import sys
 import pytest
 from kubernetes import client
 
-from harness.project import Project
-from harness.smoke import runner, snapshot
-from harness.release.deploy import tool_env
-from harness.smoke.target import target_for
+from harness.core.project import Project
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.deploy.release.deploy import tool_env
+from harness.deploy.target import target_for
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +53,7 @@ def _helmfile_apply(cluster) -> str:
 
 
 def _smoke_report(cluster, env) -> str:
-    done = subprocess.run([sys.executable, "-m", "harness.smoke", "--env", "local", "--format", "json", "--wait", "60"],
+    done = subprocess.run([sys.executable, "-m", "harness.deploy.smoke", "--env", "local", "--format", "json", "--wait", "60"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     return done.stdout + done.stderr

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from kubernetes import client
 
-from harness.errors import HarnessError
-from harness.project import Project
-from harness.smoke import runner, snapshot
-from harness.release.deploy import helmfile_apply, tool_env
-from harness.smoke.pending import PENDING
-from harness.smoke.releases import revisions
-from harness.smoke.target import target_for
+from harness.core.errors import HarnessError
+from harness.core.project import Project
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.deploy.release.deploy import helmfile_apply, tool_env
+from harness.deploy.pending import PENDING
+from harness.live.releases import revisions
+from harness.deploy.target import target_for
 
 pytestmark = pytest.mark.e2e
 

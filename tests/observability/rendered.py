@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from harness.manifests import Manifests
-from harness.registry import all_checks
-from harness.project import Project
-from harness.render import Renderer, RenderJob
-from harness.scenario import Scenario
+from harness.core.manifests import Manifests
+from harness.checks.registry import all_checks
+from harness.core.project import Project
+from harness.render.renderer import Renderer, RenderJob
+from harness.render.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

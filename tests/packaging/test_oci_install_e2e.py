@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cluster.settings import ClusterSettings
-from harness.versioning import chart_version
+from harness.deploy.cluster.settings import ClusterSettings
+from harness.publish.versioning import chart_version
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.project import Project
-from harness.packaging import package, publish, verify
-from harness.versioning import chart_version
+from harness.core.project import Project
+from harness.publish.packaging import package, publish, verify
+from harness.publish.versioning import chart_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHARTS = ["acme-api", "acme-lib", "acme-platform", "acme-ui"]

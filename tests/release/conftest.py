@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from release_fakes import release_secret, smoke_result
 
-from harness.errors import HarnessError
-from harness.release import flow, preflight
-from harness.smoke.target import Target
+from harness.core.errors import HarnessError
+from harness.deploy.release import flow, preflight
+from harness.deploy.target import Target
 
 
 @dataclass

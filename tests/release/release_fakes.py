@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.registry import Severity
-from harness.smoke.registry import Outcome, SmokeCheck, Status
+from harness.checks.registry import Severity
+from harness.checks.live_registry import Outcome, SmokeCheck, Status
 
 
 def release_secret(name: str, version: int, status: str) -> dict[str, Any]:

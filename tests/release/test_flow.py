@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from harness.errors import HarnessError
-from harness.project import Project
-from harness.release import flow
-from harness.release.flow import ReleaseOptions, release
-from harness.release.outcome import Exit, Status
+from harness.core.errors import HarnessError
+from harness.core.project import Project
+from harness.deploy.release import flow
+from harness.deploy.release.flow import ReleaseOptions, release
+from harness.deploy.release.outcome import Exit, Status
 
 OPTIONS = ReleaseOptions(env="staging", confirm_context="ctx", settle_seconds=0)
 GATES = ["run_lint", "run_unittest", "run_render_checks", "run_upgrade_safety"]

@@ -12,8 +12,8 @@ import yaml
 from release_fakes import release_secret
 
 from harness.cli import _environment_scenario
-from harness.project import Project
-from harness.release.preflight import deployed_baseline, run_upgrade_safety
+from harness.core.project import Project
+from harness.deploy.release.preflight import deployed_baseline, run_upgrade_safety
 
 
 def helm_release_secret(name: str, version: int, docs: list[dict[str, Any]]) -> dict[str, Any]:

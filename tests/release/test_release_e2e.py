@@ -17,8 +17,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from harness.smoke import runner, snapshot
-from harness.smoke.releases import revisions
+from harness.deploy.smoke import runner
+from harness.live import snapshot
+from harness.live.releases import revisions
 
 pytestmark = pytest.mark.e2e
 

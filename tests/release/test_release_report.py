@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from harness.release.outcome import Exit, ReleaseRecord, Status, Step
-from harness.release.report import junit, markdown
+from harness.deploy.release.outcome import Exit, ReleaseRecord, Status, Step
+from harness.deploy.release.report import junit, markdown
 
 from release_fakes import smoke_result
 

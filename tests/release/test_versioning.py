@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.project import Project
-from harness.versioning import check, metadata_problems, semver_key
+from harness.core.project import Project
+from harness.publish.versioning import check, metadata_problems, semver_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

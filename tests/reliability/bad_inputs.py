@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 # The harness entry points, as a user runs them.
 HARNESS = "harness"
-SMOKE = "harness.smoke"
-DEMO = "harness.smoke.demo"
-CLUSTER = "harness.cluster"
+SMOKE = "harness.deploy.smoke"
+DEMO = "harness.deploy.demo"
+CLUSTER = "harness.deploy.cluster"
 
 
 @dataclass(frozen=True)

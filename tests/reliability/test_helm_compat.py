@@ -1,15 +1,15 @@
-"""Helm 3 and Helm 4 render the same manifests for every scenario (harness.compat)."""
+"""Helm 3 and Helm 4 render the same manifests for every scenario (harness.publish.compat)."""
 
 from __future__ import annotations
 
 import base64
 from pathlib import Path
 
-from harness.compat import compare, render_with
-from harness.manifests import Manifests
-from harness.pipeline import Selection
-from harness.project import Project
-from harness.scenario import Scenario
+from harness.publish.compat import compare, render_with
+from harness.core.manifests import Manifests
+from harness.render.pipeline import Selection
+from harness.core.project import Project
+from harness.render.scenario import Scenario
 from pinned_tools import pinned_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import HarnessError
-from harness.smoke.pending import Stuck, recover
+from harness.core.errors import HarnessError
+from harness.deploy.pending import Stuck, recover
 
 
 def test_a_pending_release_on_a_shared_cluster_is_refused_with_the_fix():

@@ -111,10 +111,10 @@ def test_environment_render_equals_helmfile_template(real_project):
     """Rendering the releases with helm directly gives exactly what `helmfile template` gives."""
     import subprocess
 
-    from harness.helmfile import load_state
-    from harness.project import Project
-    from harness.render import Renderer, RenderJob
-    from harness.yamlio import load_all
+    from harness.render.helmfile import load_state
+    from harness.core.project import Project
+    from harness.render.renderer import Renderer, RenderJob
+    from harness.core.yamlio import load_all
 
     project = Project(real_project)
     assert project.helmfile.exists(), "helmfile.yaml(.gotmpl) missing"

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.helmfile import environment_names
-from harness.pipeline import run_checks
-from harness.registry import all_checks
-from harness.report import FORMATS
-from harness.project import Project
-from harness.scan import environment_scenarios
+from harness.render.helmfile import environment_names
+from harness.checks.run import run_checks
+from harness.checks.registry import all_checks
+from harness.checks.report import FORMATS
+from harness.core.project import Project
+from harness.publish.scan import environment_scenarios
 from posture import images, leaks, secret_values, token_mounts, wildcard_rules
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import trustme
 
-from harness.smoke.settings import SmokeSettings
-from harness.smoke.snapshot import Snapshot
+from harness.live.settings import SmokeSettings
+from harness.live.snapshot import Snapshot
 from smoke_objects import NOW, NS, endpoint_slice, meta, pod, release_secret, service, tls_secret
 
 

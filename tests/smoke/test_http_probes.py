@@ -16,9 +16,9 @@ from typing import Iterator
 import pytest
 import trustme
 
-from harness.smoke import httpprobe
-from harness.smoke.registry import Status, all_smoke_checks, run_check
-from harness.smoke.settings import HttpSettings, SmokeSettings
+from harness.live import httpprobe
+from harness.checks.live_registry import Status, all_smoke_checks, run_check
+from harness.live.settings import HttpSettings, SmokeSettings
 
 ASSET = "/assets/app.3f9a2c1b.js"
 HOSTS = ("www.acme.com", "api.acme.com")

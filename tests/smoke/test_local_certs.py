@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import ssl
 
-from harness.cluster import certs
-from harness.smoke.certificates import covers, dns_names, leaf
-from harness.smoke.registry import Status, all_smoke_checks, run_check
+from harness.deploy.cluster import certs
+from harness.live.certificates import covers, dns_names, leaf
+from harness.checks.live_registry import Status, all_smoke_checks, run_check
 
 
 def test_issued_chain_covers_hosts_and_verifies_against_the_ca(tmp_path):

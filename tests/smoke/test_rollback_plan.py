@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.smoke.rollback import deployed_revisions, plan
+from harness.deploy.rollback import deployed_revisions, plan
 from smoke_objects import release_secret
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from harness.smoke.rollout import Recorder, Sample, resolve_max_unavailable
+from rollout_watch import Recorder, Sample, resolve_max_unavailable
 
 
 @pytest.mark.parametrize(("value", "replicas", "expected"), [

@@ -9,9 +9,9 @@ from typing import Callable
 import pytest
 
 from smoke_objects import NOW, NS, endpoint_slice, pod, release_secret, service, tls_secret
-from harness.smoke.registry import Status, all_smoke_checks, run_check
-from harness.smoke.settings import SmokeSettings
-from harness.smoke.snapshot import Snapshot
+from harness.checks.live_registry import Status, all_smoke_checks, run_check
+from harness.live.settings import SmokeSettings
+from harness.live.snapshot import Snapshot
 
 API_CHECKS = [c for c in all_smoke_checks() if not c.id.startswith("http.")]
 HTTP_CHECKS = [c for c in all_smoke_checks() if c.id.startswith("http.")]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.registry import Finding, all_checks
-from harness.scenario import Scenario
+from harness.checks.registry import Finding, all_checks
+from harness.render.scenario import Scenario
 
 
 def run_check(check_id: str, scenario: Scenario) -> list[Finding]:

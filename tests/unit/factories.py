@@ -6,9 +6,9 @@ from pathlib import Path
 
 from typing import Any
 
-from harness.manifests import Manifests
-from harness.policy import load_intended_flows
-from harness.scenario import Scenario
+from harness.core.manifests import Manifests
+from harness.policy.intended import load_intended_flows
+from harness.render.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ from typing import Iterator
 
 import pytest
 
-from harness.project import Project
-from harness.render import Renderer, RenderJob
+from harness.core.project import Project
+from harness.render.renderer import Renderer, RenderJob
 from pinned_tools import pinned_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pytest
 
 import factories as f
 from checking import refs, run_check
-from harness.registry import all_checks, Needs
-from harness.scenario import Scenario
+from harness.checks.registry import all_checks, Needs
+from harness.render.scenario import Scenario
 
 API = "Deployment/acme/acme-api"
 CONTAINER = "spec.template.spec.containers[0]"
@@ -176,7 +176,7 @@ def test_render_failure_is_a_finding():
 
 
 def test_upgrade_without_baseline_is_skipped_not_passed():
-    from harness.registry import CheckSkipped
+    from harness.checks.registry import CheckSkipped
 
     with pytest.raises(CheckSkipped, match="no baseline"):
         run_check("upgrade.immutable-fields", f.scenario(*sound_docs()))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import factories as f
 from checking import refs, run_check
-from harness.helmfile import HelmfileState, Release
-from harness.scenario import Scenario
+from harness.render.helmfile import HelmfileState, Release
+from harness.render.scenario import Scenario
 
 
 def environment(needs_platform: bool) -> Scenario:

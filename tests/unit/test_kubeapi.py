@@ -14,7 +14,7 @@ import pytest
 import trustme
 import yaml
 
-from harness.kubeapi import UnsupportedKubeconfig, json_getter
+from harness.core.kubeapi import UnsupportedKubeconfig, json_getter
 
 
 class OpenAPIHandler(BaseHTTPRequestHandler):

@@ -8,9 +8,9 @@ import pytest
 
 import factories as f
 from checking import refs, run_check
-from harness.manifests import Manifests
-from harness.netpol import Endpoint, PolicySet
-from harness.policy import PortSpec
+from harness.core.manifests import Manifests
+from harness.policy.netpol import Endpoint, PolicySet
+from harness.policy.intended import PortSpec
 
 
 def pod(name: str, namespace: str | None = "acme", ip: str = "10.244.0.10", ports=(PortSpec(8080, "TCP", "http"),),

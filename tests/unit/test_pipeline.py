@@ -1,8 +1,8 @@
 """Running checks over scenarios: a failed render is reported once and blocks the other checks."""
 
 import factories as f
-from harness.pipeline import run_checks
-from harness.registry import select_checks
+from harness.checks.run import run_checks
+from harness.checks.registry import select_checks
 
 
 def test_failed_render_skips_other_checks_and_reports_itself():

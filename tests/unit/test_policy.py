@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.errors import HarnessError
-from harness.policy import load_intended_flows
+from harness.core.errors import HarnessError
+from harness.policy.intended import load_intended_flows
 
 POLICY = Path(__file__).resolve().parents[2] / "policy" / "intended-flows.yaml"
 

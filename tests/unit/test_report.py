@@ -7,10 +7,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from harness.manifests import ObjectRef
-from harness.pipeline import Outcome
-from harness.registry import Finding, Severity, all_checks
-from harness.report import to_json, to_junit, to_table
+from harness.core.manifests import ObjectRef
+from harness.checks.run import Outcome
+from harness.checks.registry import Finding, Severity, all_checks
+from harness.checks.report import to_json, to_junit, to_table
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 
 import factories as f
 from checking import refs, run_check
-from harness.errors import HarnessError
-from harness.registry import CheckSkipped
-from harness.schemas import OpenAPISchemas
+from harness.core.errors import HarnessError
+from harness.checks.registry import CheckSkipped
+from harness.render.schemas import OpenAPISchemas
 
 CONFIGMAP_DOC = {
     "components": {"schemas": {

@@ -1,0 +1,5 @@
+"""Check families; importing this package registers every check."""
+
+from . import (  # noqa: F401
+    backup, contracts, isolation, observability, probes, render, rollout, scaling, schema, security, shutdown, tls, upgrade,
+)

@@ -1,0 +1,55 @@
+"""Health probes: readiness gates traffic, liveness restarts, startup protects slow starts."""
+
+from __future__ import annotations
+
+from ..registry import check
+from ...core.workloads import is_serving, serving_templates
+
+_PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
+
+
+def _serving_containers(scenario):
+    for template in serving_templates(scenario.manifests):
+        for container, path in template.containers(include_init=False):
+            if is_serving(container):
+                yield template.owner, container, path
+
+
+@check("probes.readiness", "every serving container has a readinessProbe")
+def readiness(scenario, check):
+    for owner, container, path in _serving_containers(scenario):
+        if not container.get("readinessProbe"):
+            yield check.finding(owner, f"{path}.readinessProbe", f"container {container.get('name')} has no readinessProbe")
+
+
+@check("probes.ports", "probe ports name or number a port the container declares")
+def ports(scenario, check):
+    for owner, container, path in _serving_containers(scenario):
+        declared = container.get("ports") or []
+        names = {p.get("name") for p in declared}
+        numbers = {p.get("containerPort") for p in declared}
+        for probe_key in _PROBES:
+            probe = container.get(probe_key) or {}
+            for handler in ("httpGet", "tcpSocket", "grpc"):
+                port = (probe.get(handler) or {}).get("port")
+                if port is None:
+                    continue
+                if (isinstance(port, str) and port not in names) or (isinstance(port, int) and port not in numbers):
+                    yield check.finding(owner, f"{path}.{probe_key}.{handler}.port",
+                                        f"port {port!r} is not a port of container {container.get('name')}")
+
+
+@check("probes.liveness-differs", "liveness is not a copy of readiness (a slow dependency must not restart pods)")
+def liveness_differs(scenario, check):
+    for owner, container, path in _serving_containers(scenario):
+        liveness = container.get("livenessProbe")
+        if liveness and liveness == container.get("readinessProbe"):
+            yield check.finding(owner, f"{path}.livenessProbe", "identical to readinessProbe")
+
+
+@check("probes.startup", "a startupProbe wherever there is a livenessProbe")
+def startup(scenario, check):
+    for owner, container, path in _serving_containers(scenario):
+        if container.get("livenessProbe") and not container.get("startupProbe"):
+            yield check.finding(owner, f"{path}.startupProbe",
+                                f"container {container.get('name')} has a livenessProbe but no startupProbe")

@@ -1,0 +1,66 @@
+"""Zero-downtime rollouts: RollingUpdate with fenceposts resolved the way Kubernetes does."""
+
+from __future__ import annotations
+
+from ..registry import check
+from ...core.workloads import desired_replicas, scaled
+
+_PATH = "spec.strategy.rollingUpdate"
+
+
+def _fenceposts(deployment, replicas: int) -> tuple[int, int]:
+    """Deployment controller's ResolveFenceposts: surge rounds up, unavailable rounds down (defaults 25%)."""
+    rolling = (deployment.spec.get("strategy") or {}).get("rollingUpdate") or {}
+    surge = scaled(rolling.get("maxSurge", "25%"), replicas, round_up=True)
+    unavailable = scaled(rolling.get("maxUnavailable", "25%"), replicas, round_up=False)
+    return surge, unavailable
+
+
+def _rolling_deployments(scenario):
+    for deployment in scenario.manifests.of_kind("Deployment"):
+        if (deployment.spec.get("strategy") or {}).get("type", "RollingUpdate") == "RollingUpdate":
+            yield deployment
+
+
+@check("rollout.strategy", "Deployments use the RollingUpdate strategy (Recreate means downtime)")
+def strategy(scenario, check):
+    for deployment in scenario.manifests.of_kind("Deployment"):
+        kind = (deployment.spec.get("strategy") or {}).get("type", "RollingUpdate")
+        if kind != "RollingUpdate":
+            yield check.finding(deployment, "spec.strategy.type", f"strategy is {kind}, not RollingUpdate")
+
+
+@check("rollout.max-unavailable", "maxUnavailable, rounded down against replicas/HPA minReplicas, leaves a pod serving")
+def max_unavailable(scenario, check):
+    for deployment in _rolling_deployments(scenario):
+        replicas, source = desired_replicas(deployment, scenario.lookup)
+        surge, unavailable = _fenceposts(deployment, replicas)
+        if surge == 0 and unavailable == 0:
+            unavailable = 1  # the controller's own fallback so a rollout can progress
+        if unavailable >= replicas:
+            yield check.finding(deployment, f"{_PATH}.maxUnavailable",
+                                f"resolves to {unavailable} unavailable of {replicas} replicas ({source}): "
+                                "every pod may be down at once")
+
+
+@check("rollout.max-surge", "maxSurge is at least 1 when maxUnavailable resolves to 0")
+def max_surge(scenario, check):
+    for deployment in _rolling_deployments(scenario):
+        replicas, source = desired_replicas(deployment, scenario.lookup)
+        surge, unavailable = _fenceposts(deployment, replicas)
+        if unavailable == 0 and surge < 1:
+            yield check.finding(deployment, f"{_PATH}.maxSurge",
+                                f"resolves to {surge} with maxUnavailable 0 at {replicas} replicas ({source}): "
+                                "the rollout cannot start a new pod")
+
+
+@check("rollout.production-replicas", "production runs at least 3 replicas (or HPA minReplicas)")
+def production_replicas(scenario, check):
+    if not scenario.is_production:
+        return
+    minimum = scenario.settings.production_min_replicas
+    for deployment in scenario.manifests.of_kind("Deployment"):
+        replicas, source = desired_replicas(deployment, scenario.lookup)
+        if replicas < minimum:
+            field = "spec.replicas" if source == "spec.replicas" else source
+            yield check.finding(deployment, field, f"{replicas} replicas in production, need at least {minimum}")

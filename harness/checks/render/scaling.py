@@ -1,0 +1,64 @@
+"""Horizontal scaling: HPA v2 with sane bounds, and PDBs that still let nodes drain."""
+
+from __future__ import annotations
+
+from ...core.manifests import selector_matches
+from ..registry import check
+from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for, scaled
+
+
+@check("scaling.hpa-version", "HorizontalPodAutoscalers use autoscaling/v2")
+def hpa_version(scenario, check):
+    for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
+        if hpa.api_version != "autoscaling/v2":
+            yield check.finding(hpa, "apiVersion", f"{hpa.api_version}, want autoscaling/v2")
+
+
+@check("scaling.hpa-bounds", "HPA 1 <= minReplicas <= maxReplicas")
+def hpa_bounds(scenario, check):
+    for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
+        low, high = int(hpa.spec.get("minReplicas", 1)), int(hpa.spec.get("maxReplicas", 0))
+        if low < 1:
+            yield check.finding(hpa, "spec.minReplicas", f"minReplicas {low} is below 1")
+        if low > high:
+            yield check.finding(hpa, "spec.minReplicas", f"minReplicas {low} exceeds maxReplicas {high}")
+
+
+@check("scaling.hpa-target", "each HPA scales a workload that is rendered")
+def hpa_target(scenario, check):
+    for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
+        target = hpa.spec.get("scaleTargetRef") or {}
+        if scenario.lookup.get(str(target.get("kind")), str(target.get("name")), hpa.namespace) is None:
+            yield check.finding(hpa, "spec.scaleTargetRef",
+                                f"{target.get('kind')}/{target.get('name')} is not rendered")
+
+
+@check("scaling.replicas-under-hpa", "a workload under an HPA omits spec.replicas (helm would reset the scale)")
+def replicas_under_hpa(scenario, check):
+    for workload in scenario.manifests.of_kind("Deployment", "StatefulSet"):
+        if "replicas" in workload.spec and hpa_for(workload, scenario.lookup) is not None:
+            yield check.finding(workload, "spec.replicas", "set although an HPA manages this workload")
+
+
+@check("scaling.pdb", "each PDB (policy/v1) selects pods and allows at least one disruption at minReplicas")
+def pdb(scenario, check):
+    workloads = scenario.lookup.of_kind(*SERVING_KINDS)
+    for budget in scenario.manifests.of_kind("PodDisruptionBudget"):
+        if budget.api_version != "policy/v1":
+            yield check.finding(budget, "apiVersion", f"{budget.api_version}, want policy/v1")
+        selector = budget.spec.get("selector") or {}
+        covered = [w for w in workloads if w.namespace == budget.namespace and selector_matches(
+            selector, ((w.spec.get("template") or {}).get("metadata") or {}).get("labels") or {})]
+        if not covered:
+            yield check.finding(budget, "spec.selector", "selects no rendered workload")
+        for workload in covered:
+            replicas, source = desired_replicas(workload, scenario.lookup)
+            # The disruption controller rounds both percentages up.
+            if "maxUnavailable" in budget.spec:
+                allowed, field = scaled(budget.spec["maxUnavailable"], replicas, round_up=True), "spec.maxUnavailable"
+            else:
+                minimum = scaled(budget.spec.get("minAvailable", 1), replicas, round_up=True)
+                allowed, field = replicas - minimum, "spec.minAvailable"
+            if allowed < 1:
+                yield check.finding(budget, field, f"allows {allowed} disruptions of {workload.ref} at "
+                                                   f"{replicas} replicas ({source}): node drains would block")

@@ -1,0 +1,33 @@
+"""NetworkPolicies in force: the released ones exist, and every Acme pod is isolated for ingress.
+
+Without a CNI (the kwok cluster) nothing enforces them; the API state is what can be checked.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..registry import Finding
+from ..live_registry import SmokeCheck, smoke_check
+from ...live.releases import deployed_manifests
+from ...core.selectors import matches
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Obj, Snapshot
+
+
+def _isolates_ingress(policy: Obj) -> bool:
+    spec = policy.get("spec", {})
+    types = spec.get("policyTypes") or ["Ingress"]  # the API's default when unset
+    return "Ingress" in types
+
+
+@smoke_check("networkpolicy.in-force", "released NetworkPolicies exist and every Acme pod is selected by an ingress policy")
+def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+    for doc in deployed_manifests(snap.release_secrets):
+        if doc.get("kind") == "NetworkPolicy" and snap.named(snap.network_policies, doc["metadata"]["name"]) is None:
+            yield check.finding(doc, "metadata.name", "released NetworkPolicy missing from the cluster")
+    ingress_policies = [p for p in snap.network_policies if _isolates_ingress(p)]
+    for pod in snap.pods:
+        labels = pod["metadata"].get("labels", {})
+        if not any(matches(p["spec"].get("podSelector"), labels) for p in ingress_policies):
+            yield check.finding(pod, "metadata.labels", "no NetworkPolicy isolates this pod: all ingress allowed", "Pod")

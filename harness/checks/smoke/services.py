@@ -1,0 +1,35 @@
+"""Every Service has ready endpoints (EndpointSlices), and every released Service exists."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..registry import Finding
+from ..live_registry import SmokeCheck, smoke_check
+from ...live.releases import deployed_manifests
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Snapshot
+
+
+def ready_endpoints(snap: Snapshot, service: str) -> int:
+    count = 0
+    for eps in snap.endpoint_slices:
+        if eps["metadata"].get("labels", {}).get("kubernetes.io/service-name") != service:
+            continue
+        for endpoint in eps.get("endpoints") or []:
+            # The API says an unset `ready` means ready (selector-less slices often omit it).
+            if (endpoint.get("conditions") or {}).get("ready") is not False:
+                count += 1
+    return count
+
+
+@smoke_check("service.endpoints", "every Service has at least one ready endpoint in its EndpointSlices")
+def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+    for doc in deployed_manifests(snap.release_secrets):
+        if doc.get("kind") == "Service" and snap.named(snap.services, doc["metadata"]["name"]) is None:
+            yield check.finding(doc, "metadata.name", "released Service missing from the cluster")
+    for svc in snap.services:
+        if svc.get("spec", {}).get("type") == "ExternalName":
+            continue  # resolved by DNS, no endpoints by design
+        if ready_endpoints(snap, svc["metadata"]["name"]) == 0:
+            yield check.finding(svc, "endpoints", "no ready endpoint in any EndpointSlice", "Service")

@@ -1,0 +1,53 @@
+"""Deployments fully rolled out; no pod stuck Pending or crash-looping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from ..registry import Finding
+from ..live_registry import SmokeCheck, smoke_check
+from ...live.releases import deployed_manifests
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Snapshot
+
+
+@smoke_check("deployment.rolled-out", "every released Deployment exists with all replicas updated and available")
+def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+    for doc in deployed_manifests(snap.release_secrets):
+        if doc.get("kind") == "Deployment" and snap.named(snap.deployments, doc["metadata"]["name"]) is None:
+            yield check.finding(doc, "metadata.name", "released Deployment missing from the cluster")
+    for dep in snap.deployments:
+        spec, status = dep.get("spec", {}), dep.get("status", {})
+        want = spec.get("replicas", 1)
+        if status.get("observedGeneration", 0) < dep["metadata"].get("generation", 0):
+            yield check.finding(dep, "status.observedGeneration", "controller has not seen the latest spec", "Deployment")
+        for field in ("updatedReplicas", "availableReplicas", "readyReplicas"):
+            if status.get(field, 0) < want:
+                yield check.finding(dep, f"status.{field}", f"{status.get(field, 0)}/{want}", "Deployment")
+        if status.get("replicas", 0) > want:
+            yield check.finding(dep, "status.replicas", f"{status['replicas']} pods for {want} replicas: old pods remain",
+                                "Deployment")
+        for cond in status.get("conditions", []):
+            if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
+                yield check.finding(dep, "status.conditions[Progressing]", "progress deadline exceeded", "Deployment")
+
+
+def _age(snap: Snapshot, timestamp: str) -> float:
+    created = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return (snap.taken_at - created).total_seconds()
+
+
+@smoke_check("pod.healthy", "no pod Pending past the deadline or crash-looping")
+def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+    for pod in snap.pods:
+        if pod["metadata"].get("deletionTimestamp"):
+            continue  # terminating pods of a finished rollout are on their way out
+        status = pod.get("status", {})
+        if status.get("phase") == "Pending" and _age(snap, pod["metadata"]["creationTimestamp"]) > settings.pending_deadline_seconds:
+            yield check.finding(pod, "status.phase", f"Pending for more than {settings.pending_deadline_seconds} s", "Pod")
+        for cs in status.get("containerStatuses", []):
+            waiting = cs.get("state", {}).get("waiting", {}).get("reason", "")
+            if waiting == "CrashLoopBackOff" or cs.get("restartCount", 0) > settings.max_restarts:
+                yield check.finding(pod, f"status.containerStatuses[{cs.get('name')}]",
+                                    f"crash-looping ({cs.get('restartCount', 0)} restarts, {waiting or 'running'})", "Pod")

@@ -1,0 +1,87 @@
+"""Where the local cluster lives and which binaries run it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...core.errors import HarnessError
+from ...core.project import Project
+
+# Control-plane binaries kwokctl runs, by its flag name; kwokctl downloads any it is not
+# given, which fails on machines that only reach package registries.
+BINARY_FLAGS = {
+    "kube-apiserver": "--kube-apiserver-binary",
+    "kube-controller-manager": "--kube-controller-manager-binary",
+    "kube-scheduler": "--kube-scheduler-binary",
+    "kwok": "--kwok-controller-binary",
+    "etcd": "--etcd-binary",
+}
+# Fixed rather than random so a busy port is reported up front; override for parallel clones.
+# Below 32767, where kwokctl's own port allocator (etcd, controllers) starts counting down.
+DEFAULT_PORT = 16443
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    project: Project
+    name: str = "acme"
+    port: int = DEFAULT_PORT
+
+    @classmethod
+    def from_env(cls, project: Project | None = None) -> "ClusterSettings":
+        project = project or Project.discover()
+        raw = os.environ.get("ACME_CLUSTER_PORT", str(DEFAULT_PORT))
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            raise HarnessError(f"ACME_CLUSTER_PORT must be a port number, got {raw!r}")
+        return cls(project, os.environ.get("ACME_CLUSTER_NAME", "acme"), int(raw))
+
+    @property
+    def workdir(self) -> Path:
+        """KWOK_WORKDIR: kwokctl keeps certificates, logs and etcd data here, never in $HOME."""
+        return self.project.cache_dir / "kwok"
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.project.cache_dir / "cluster" / "kubeconfig"
+
+    @property
+    def context(self) -> str:
+        return f"kwok-{self.name}"
+
+    @property
+    def config_files(self) -> list[Path]:
+        cluster_dir = self.project.root / "cluster"
+        return [cluster_dir / "kwokctl.yaml", cluster_dir / "stages.yaml"]
+
+    @property
+    def nodes_file(self) -> Path:
+        return self.project.root / "cluster" / "nodes.yaml"
+
+    @property
+    def storage_file(self) -> Path:
+        return self.project.root / "cluster" / "storage.yaml"
+
+    @property
+    def namespaces_file(self) -> Path:
+        return self.project.root / "cluster" / "namespaces.yaml"
+
+    @property
+    def crds_stamp(self) -> Path:
+        return self.workdir / "clusters" / self.name / "acme-crds.sha256"
+
+    @property
+    def crds_module(self) -> Path:
+        return self.project.root / "tools" / "crds"
+
+    def binary(self, name: str) -> Path:
+        """A pinned binary from .tools/bin only: a stray one on PATH may be any version."""
+        path = self.project.root / ".tools" / "bin" / name
+        if not path.exists():
+            raise HarnessError(f"cluster: binary {name} missing at {path}; run `make tools`")
+        return path
+
+    def env(self) -> dict[str, str]:
+        """Environment for kwokctl/kubectl/helm calls that target this cluster."""
+        return {**os.environ, "KWOK_WORKDIR": str(self.workdir), "KUBECONFIG": str(self.kubeconfig)}

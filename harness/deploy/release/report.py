@@ -1,0 +1,90 @@
+"""The release report: Markdown for people (a CI job summary, a PR comment) and JUnit XML for
+the CI system's test view. A skipped step or smoke check is shown as skipped, never as passed."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from ...checks.live_registry import Outcome as SmokeOutcome
+from ...checks.live_registry import Status as SmokeStatus
+from .flow import elapsed
+from .outcome import Exit, ReleaseRecord, Status
+
+_VERDICT = {
+    Exit.RELEASED: "released: every smoke check passed",
+    Exit.PREFLIGHT_FAILED: "stopped before deploying: a preflight gate failed",
+    Exit.APPLY_FAILED: "helmfile apply failed (helm rolled the failed release back itself)",
+    Exit.ROLLED_BACK: "smoke failed after the deploy: rolled back, the previous revision passes smoke",
+    Exit.NEEDS_HUMAN: "smoke failed and the environment is not verified healthy: act now (see the runbook)",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _smoke_rows(outcomes: list[SmokeOutcome]) -> list[str]:
+    rows = ["| check | result | detail |", "|---|---|---|"]
+    for o in outcomes:
+        detail = o.note or "; ".join(f"{f.object or '-'} {f.field}: {f.message}" for f in o.findings)
+        rows.append(f"| `{o.check.id}` | {o.status.value} | {_cell(detail)} |")
+    return rows
+
+
+def markdown(record: ReleaseRecord) -> str:
+    lines = [f"# Release to `{record.env}` (context `{record.context}`)", "",
+             f"**Result: exit {int(record.exit)} — {_VERDICT[record.exit]}** ({elapsed(record):.1f} s)", "",
+             "## Steps", "", "| step | result | seconds | detail |", "|---|---|---|---|"]
+    lines += [f"| {s.name} | {s.status} | {s.seconds:.1f} | {_cell(s.detail)} |" for s in record.steps]
+    lines += ["", "## What changed", ""]
+    if record.changed:
+        lines += ["| release | revision before | revision after | rolled back to |", "|---|---|---|---|"]
+        for name, (old, new) in record.changed.items():
+            back = record.rolled_back.get(name)
+            lines.append(f"| {name} | {old if old is not None else '(new)'} | {new} | {back if back else '-'} |")
+    else:
+        lines.append("No release changed.")
+    diff = next((s.output for s in record.steps if s.name == "helmfile diff" and s.output), "")
+    if diff:
+        lines += ["", "<details><summary>helmfile diff (Secret values shown as digests)</summary>", "",
+                  "```diff", diff, "```", "", "</details>"]
+    for title, outcomes in (("Smoke checks after the deploy", record.smoke),
+                            ("Smoke checks after the rollback", record.smoke_after_rollback)):
+        if outcomes:
+            lines += ["", f"## {title}", "", *_smoke_rows(outcomes)]
+    failed = [s for s in record.steps if s.status == Status.FAIL and s.output]
+    for step in failed:
+        lines += ["", f"## {step.name}: failures", "", "```", step.output, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def junit(record: ReleaseRecord) -> str:
+    suites = ET.Element("testsuites", name=f"release-{record.env}")
+    steps = ET.SubElement(suites, "testsuite", name=f"release/{record.env}", tests=str(len(record.steps)),
+                          failures=str(sum(s.status == Status.FAIL for s in record.steps)),
+                          skipped=str(sum(s.status == Status.SKIP for s in record.steps)), errors="0")
+    for step in record.steps:
+        case = ET.SubElement(steps, "testcase", classname=f"release.{record.env}", name=step.name,
+                             time=f"{step.seconds:.3f}")
+        if step.status == Status.FAIL:
+            ET.SubElement(case, "failure", message=step.detail).text = step.output or step.detail
+        elif step.status == Status.SKIP:
+            ET.SubElement(case, "skipped", message=step.detail)
+    for label, outcomes in (("smoke", record.smoke), ("smoke-after-rollback", record.smoke_after_rollback)):
+        if outcomes:
+            _smoke_suite(suites, f"{label}/{record.env}", outcomes)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _smoke_suite(parent: ET.Element, name: str, outcomes: list[SmokeOutcome]) -> None:
+    suite = ET.SubElement(parent, "testsuite", name=name, tests=str(len(outcomes)),
+                          failures=str(sum(o.status is SmokeStatus.FAIL for o in outcomes)),
+                          skipped=str(sum(o.status is SmokeStatus.SKIP for o in outcomes)), errors="0")
+    for outcome in outcomes:
+        case = ET.SubElement(suite, "testcase", classname=name.replace("/", "."), name=outcome.check.id)
+        if outcome.status is SmokeStatus.FAIL:
+            failure = ET.SubElement(case, "failure", message=outcome.check.description)
+            failure.text = "\n".join(f"{f.object or '-'} {f.field}: {f.message}" for f in outcome.findings)
+        elif outcome.status is SmokeStatus.SKIP:
+            ET.SubElement(case, "skipped", message=outcome.note)

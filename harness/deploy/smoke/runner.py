@@ -1,0 +1,30 @@
+"""Run the smoke checks over a snapshot, optionally re-reading until they pass or time runs out."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from ...checks.live_registry import Outcome, Status, all_smoke_checks, run_check
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Snapshot
+
+
+def run(snapshot: Snapshot, settings: SmokeSettings, only: list[str] | None = None) -> list[Outcome]:
+    checks = [c for c in all_smoke_checks() if not only or any(c.id == o or c.id.startswith(o + ".") for o in only)]
+    return [run_check(check, snapshot, settings) for check in checks]
+
+
+def failed(outcomes: list[Outcome]) -> bool:
+    return any(o.status is Status.FAIL for o in outcomes)
+
+
+def run_until_settled(load: Callable[[], Snapshot], settings: SmokeSettings, wait_seconds: float,
+                      only: list[str] | None = None, interval: float = 2.0) -> list[Outcome]:
+    """Right after a deploy pods are still starting: retry failures for up to `wait_seconds`."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        outcomes = run(load(), settings, only)
+        if not failed(outcomes) or time.monotonic() >= deadline:
+            return outcomes
+        time.sleep(interval)

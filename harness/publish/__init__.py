@@ -1,0 +1,1 @@
+"""What leaves the repository: lint, chart versioning, packaging, the policy scan, Helm 3/4 compatibility."""

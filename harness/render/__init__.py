@@ -1,0 +1,1 @@
+"""The render path: values matrix and helmfile environments -> helm template (cached) -> Scenarios."""
