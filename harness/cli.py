@@ -228,7 +228,7 @@ def _cmd_docs(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from . import schemagen
+    from .publish import schema as schemagen
 
     project = Project.discover()
     generated = schemagen.generate(project)

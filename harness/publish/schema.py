@@ -21,8 +21,8 @@ from pathlib import Path
 
 import jsonschema
 
-from .errors import HarnessError
-from .project import Project
+from ..core.errors import HarnessError
+from ..core.project import Project
 
 SOURCE_NAME = "values.schema.src.json"
 TARGET_NAME = "values.schema.json"
