@@ -168,29 +168,6 @@ def _flatten(documents: Iterable[Any]) -> Iterator[dict[str, Any]]:
             yield doc
 
 
-def selector_matches(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
-    """Kubernetes LabelSelector semantics: matchLabels AND every matchExpression; {} matches all."""
-    if selector is None:
-        return False
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != str(value):
-            return False
-    for expr in selector.get("matchExpressions") or []:
-        key, operator, values = expr.get("key"), expr.get("operator"), [str(v) for v in expr.get("values") or []]
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            return False
-    return True
-
-
 def service_selects(selector: dict[str, str] | None, labels: dict[str, str]) -> bool:
     """A Service's plain-map selector; an empty or missing one selects nothing here."""
     return bool(selector) and all(labels.get(k) == str(v) for k, v in selector.items())

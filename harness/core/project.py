@@ -78,9 +78,6 @@ class Project:
             return Path(found)
         raise HarnessError(f"tool not found: {name} (expected {pinned}; run `make tools`)")
 
-    def has_tool(self, name: str) -> bool:
-        return (self.root / ".tools" / "bin" / name).exists() or shutil.which(name) is not None
-
     @cached_property
     def kube_version(self) -> str:
         """The Kubernetes version the local cluster is built at, so renders see the same Capabilities."""

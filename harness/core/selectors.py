@@ -1,24 +1,33 @@
-"""Kubernetes label-selector semantics (matchLabels + matchExpressions) over plain dicts."""
+"""Kubernetes label-selector semantics (matchLabels + matchExpressions), for rendered and live objects alike.
+
+As metav1.LabelSelectorAsSelector: a null selector selects nothing, an empty one everything; values
+compare as strings (YAML may hold `tier: 1`, the API server only strings); an unknown operator makes
+the selector invalid, and an invalid selector selects nothing.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-def matches(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
-    """True when `labels` satisfy `selector`; an empty selector matches everything, None nothing."""
+def selector_matches(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
+    """Kubernetes LabelSelector semantics: matchLabels AND every matchExpression; {} matches all."""
     if selector is None:
         return False
-    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
-        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != str(value):
+            return False
     for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr["key"], expr["operator"], expr.get("values") or []
-        if op == "In" and labels.get(key) not in values:
+        key, operator, values = expr.get("key"), expr.get("operator"), [str(v) for v in expr.get("values") or []]
+        present = key in labels
+        if operator == "In" and not (present and labels[key] in values):
             return False
-        if op == "NotIn" and key in labels and labels[key] in values:
+        if operator == "NotIn" and present and labels[key] in values:
             return False
-        if op == "Exists" and key not in labels:
+        if operator == "Exists" and not present:
             return False
-        if op == "DoesNotExist" and key in labels:
+        if operator == "DoesNotExist" and present:
+            return False
+        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
             return False
     return True

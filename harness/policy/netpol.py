@@ -19,7 +19,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..core.manifests import K8sObject, Manifests, selector_matches
+from ..core.manifests import K8sObject, Manifests
+from ..core.selectors import selector_matches
 from .intended import ComponentSpec, IntendedFlows, PortSpec
 
 

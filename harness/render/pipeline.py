@@ -118,7 +118,6 @@ def _reference_jobs(project: Project, case: Case, known_envs: list[str]) -> list
 class RunOptions:
     workers: int | None = None
     base_ref: str | None = None
-    upgrade: bool = True
     kubeconfig: str | None = None
     use_cache: bool = True
 

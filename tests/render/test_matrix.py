@@ -118,7 +118,7 @@ def test_environment_render_equals_helmfile_template(real_project):
 
     project = Project(real_project)
     assert project.helmfile.exists(), "helmfile.yaml(.gotmpl) missing"
-    assert project.has_tool("helmfile"), "no .tools/bin/helmfile: run `make tools`"
+    assert (project.root / ".tools" / "bin" / "helmfile").exists(), "no .tools/bin/helmfile: run `make tools`"
     state = load_state(project, "local")
     jobs = [RenderJob(r.chart_dir, r.name, r.namespace, r.values_files) for r in state.releases]
     ours = [doc for result in Renderer(project).render_all(jobs) for doc in result.documents]

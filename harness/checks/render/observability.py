@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ...core.manifests import selector_matches
+from ...core.selectors import selector_matches
 from ..registry import Needs, check
 
 SEVERITIES = ("critical", "warning", "info")  # what Alertmanager routes on

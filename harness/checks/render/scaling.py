@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core.manifests import selector_matches
+from ...core.selectors import selector_matches
 from ..registry import check
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for, scaled
 

@@ -10,7 +10,7 @@ from typing import Iterable
 from ..registry import Finding
 from ..live_registry import SmokeCheck, smoke_check
 from ...live.releases import deployed_manifests
-from ...core.selectors import matches
+from ...core.selectors import selector_matches
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 
@@ -29,5 +29,5 @@ def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Smoke
     ingress_policies = [p for p in snap.network_policies if _isolates_ingress(p)]
     for pod in snap.pods:
         labels = pod["metadata"].get("labels", {})
-        if not any(matches(p["spec"].get("podSelector"), labels) for p in ingress_policies):
+        if not any(selector_matches(p["spec"].get("podSelector"), labels) for p in ingress_policies):
             yield check.finding(pod, "metadata.labels", "no NetworkPolicy isolates this pod: all ingress allowed", "Pod")
