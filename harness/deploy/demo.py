@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as err:
         print(f"error: {err}", file=sys.stderr)
         print(f"\ndemo: FAILED ({args.env})")
-        return 1
+        return int(Exit.BAD_INPUT)
     steps += record.steps
     print("\nSTEP                    RESULT                    SECONDS")
     for step in steps:

@@ -29,6 +29,11 @@ def target_for(env: str, kubeconfig: str | None = None, context: str | None = No
     if env not in ENVIRONMENTS:
         raise HarnessError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
     if env == "local":
+        if kubeconfig:
+            # The local environment always means the harness's own cluster; a kubeconfig given
+            # here would otherwise be ignored silently and the checks would run elsewhere.
+            raise HarnessError(f"--kubeconfig {kubeconfig} cannot apply to --env local (it uses the local cluster's "
+                               "own kubeconfig); drop it or choose --env staging|production")
         cluster = ClusterSettings.from_env()
         if not cluster.kubeconfig.exists():
             raise HarnessError(f"no local cluster: {cluster.kubeconfig} missing; run `python -m harness.deploy.cluster up`")

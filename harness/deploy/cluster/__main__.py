@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             lines = [f"certs: issued {', '.join(made) or 'nothing (all present)'}"]
     except HarnessError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        return 2  # bad input or environment
     print("\n".join(lines))
     return 0
 

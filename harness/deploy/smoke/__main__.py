@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only)
     except HarnessError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        return 2  # bad input or environment; 1 means a smoke check failed
     print(report.table(outcomes) if args.format == "table" else report.as_json(outcomes))
     return 1 if runner.failed(outcomes) else 0
 
