@@ -12,7 +12,9 @@ from cluster_fixtures import api, api_chart, cluster, deployed, helm  # noqa: F4
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # What a project copy needs to render and check like the real one.
-PROJECT_PARTS = ("charts", "values", "matrices", "policy", "helmfile.yaml.gotmpl", "tools/kubernetes/tool.env")
+PROJECT_PARTS = ("charts", "values", "matrices", "policy", "helmfile.yaml.gotmpl", "tools/kubernetes/tool.env",
+                 # the pins of the offline schemas (Kubernetes' OpenAPI documents, the CRDs)
+                 "tools/kubernetes/go.mod", "tools/kubernetes/go.sum", "tools/crds")
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,17 @@ import yaml
 from .errors import HarnessError
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml is part of the pinned wheel
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Plain `=` is a string, as in Go's YAML parsers (YAML 1.1's "value" tag has no constructor in
+    PyYAML; prometheus-operator's CRDs list `=` among matchType's enum values)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:value", _Base.construct_yaml_str)
 
 
 def load_yaml_file(path: Path) -> Any:

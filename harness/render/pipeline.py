@@ -129,8 +129,7 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
     every_job = all_jobs(plans, base_jobs)
     results = dict(zip(every_job, renderer.render_all(every_job)))
     intended = load_intended_flows(project.intended_flows) if project.intended_flows.exists() else None
-    schemas = (OpenAPISchemas.from_kubeconfig(options.kubeconfig, project.local_kubeconfig, project.cache_dir / "openapi")
-               if needs_schemas else None)
+    schemas = _schemas(project, options) if needs_schemas else None
     settings = Settings()
     scenarios = []
     for plan in plans:
@@ -151,6 +150,14 @@ def build_scenarios(project: Project, plans: list[ScenarioPlan], renderer: Rende
             intended=intended, settings=settings, schemas=schemas, render_errors=errors)
         scenarios.append(scenario)
     return scenarios
+
+
+def _schemas(project: Project, options: RunOptions) -> OpenAPISchemas:
+    """The named cluster's schemas with --kubeconfig, else the pinned release's and CRDs' (no cluster)."""
+    cache = project.cache_dir / "openapi"
+    if options.kubeconfig:
+        return OpenAPISchemas.from_kubeconfig(options.kubeconfig, cache)
+    return OpenAPISchemas.pinned(project.root, cache)
 
 
 def all_jobs(plans: list[ScenarioPlan], base_jobs: dict[RenderJob, RenderJob | None]) -> list[RenderJob]:

@@ -1,10 +1,10 @@
-"""Kubernetes schemas for rendered objects, from a live API server's OpenAPI v3 documents.
+"""Kubernetes schemas for rendered objects, from OpenAPI v3 documents.
 
-Which server: --kubeconfig, else $KUBECONFIG, else the local cluster's kubeconfig
-(.cache/cluster/kubeconfig, written by `make cluster-up`), else ~/.kube/config. The local API
-server has the CRDs of cert-manager, Gateway API, prometheus-operator and Velero installed,
-so those objects are validated too. Only GETs of /openapi/v3 are made. Without a reachable
-server the check is reported as SKIPPED with the reason, never as passed.
+Two sources of the same documents: offline, the pinned Kubernetes release's published
+documents plus the pinned CRDs (what `make test-render` uses, no cluster needed); or the API
+server an explicit --kubeconfig names (only GETs of /openapi/v3), which `make e2e` uses against
+the local cluster to also cover what only a server knows. $KUBECONFIG and ~/.kube/config are
+never used implicitly: a render check must not quietly query whatever cluster the shell points at.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 from ..core.errors import HarnessError
 from ..core.kubeapi import UnsupportedKubeconfig, json_getter
@@ -22,57 +22,30 @@ from ..core.kubeapi import UnsupportedKubeconfig, json_getter
 FetchJson = Callable[[str], dict[str, Any]]  # path on the API server -> parsed JSON
 
 
-class OpenAPISchemas:
-    def __init__(self, fetch: FetchJson | None, unavailable_reason: str = "", cache_dir: Path | None = None) -> None:
+class DocumentSource(Protocol):
+    """Where OpenAPI v3 documents come from: a live server or the pinned release's files."""
+
+    signature: str  # changes whenever any document may have changed (keys the verdict cache)
+    served_by: str  # for "X is not served by ..."
+
+    def index(self) -> dict[str, str]: ...  # "group/version" -> document URL
+
+    def document(self, url: str) -> dict[str, Any]: ...
+
+
+class ServerDocuments:
+    """The documents of a live API server; a group-version URL carries the server's content hash."""
+
+    served_by = "the API server"
+
+    def __init__(self, fetch: FetchJson, cache_dir: Path | None = None) -> None:
         self._fetch = fetch
         self._cache_dir = cache_dir
-        self.unavailable_reason = unavailable_reason
-        self._index: dict[str, str] | None = None  # "group/version" -> document path
-        self._validators: dict[tuple[str, str], Any] = {}  # jsonschema validators, built on demand
-        self._documents: dict[str, dict[str, Any]] = {}
-        self._verdicts: dict[str, list[list[str]]] | None = None  # object digest -> findings, for this server
-        self._verdicts_dirty = False
+        self._index: dict[str, str] | None = None
 
     @property
-    def available(self) -> bool:
-        return self._fetch is not None
-
-    @classmethod
-    def from_kubeconfig(cls, kubeconfig: str | None = None, local_cluster: Path | None = None,
-                        cache_dir: Path | None = None) -> "OpenAPISchemas":
-        """Schemas of the API server `kubeconfig` names, else of the project's local cluster.
-
-        $KUBECONFIG and ~/.kube/config are never used implicitly: a render check must not quietly
-        query whatever cluster the shell points at. A kubeconfig named explicitly that cannot be
-        used is an error; no local cluster is an honest skip.
-        """
-        if kubeconfig:
-            return cls._connect(kubeconfig, cache_dir, strict=True)
-        if local_cluster and local_cluster.exists():
-            return cls._connect(str(local_cluster), cache_dir, strict=False)
-        return cls(None, "schema validation skipped: the local cluster is not running (make cluster-up) "
-                         "and no --kubeconfig was given")
-
-    @classmethod
-    def _connect(cls, path: str, cache_dir: Path | None, strict: bool) -> "OpenAPISchemas":
-        def unavailable(reason: str) -> "OpenAPISchemas":
-            if strict:
-                raise HarnessError(f"schema validation: {reason}")
-            return cls(None, f"schema validation skipped: {reason}")
-
-        first = Path(path.split(os.pathsep)[0])
-        if not first.exists():
-            return unavailable(f"no kubeconfig at {path} (no API server to ask)")
-        try:
-            fetch = _fetcher(first)
-        except Exception as exc:  # a malformed kubeconfig raises many types; all mean "cannot ask"
-            return unavailable(f"kubeconfig {first} unusable: {' '.join(str(exc).split())}")
-        schemas = cls(fetch, cache_dir=cache_dir)
-        try:
-            schemas.index()
-        except Exception as exc:  # connection refused, TLS, auth: all mean "no server to ask"
-            return unavailable(f"API server from {path} unreachable: {' '.join(str(exc).split())[:160]}")
-        return schemas
+    def signature(self) -> str:
+        return hashlib.sha256(json.dumps(self.index(), sort_keys=True).encode()).hexdigest()[:32]
 
     def index(self) -> dict[str, str]:
         if self._index is None:
@@ -82,6 +55,61 @@ class OpenAPISchemas:
                 group_version = key.removeprefix("apis/").removeprefix("api/")
                 self._index[group_version] = entry.get("serverRelativeURL", "/openapi/v3/" + key)
         return self._index
+
+    def document(self, url: str) -> dict[str, Any]:
+        """Cached by URL when the URL carries the content hash."""
+        if self._cache_dir is None or "hash=" not in url:
+            return self._fetch(url)
+        path = self._cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+        if path.exists():
+            return json.loads(path.read_text())
+        document = self._fetch(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document))
+        return document
+
+
+class OpenAPISchemas:
+    def __init__(self, source: DocumentSource | FetchJson | None, unavailable_reason: str = "",
+                 cache_dir: Path | None = None) -> None:
+        if callable(source):  # a bare fetch function: a server
+            source = ServerDocuments(source, cache_dir)
+        self.source = source
+        self._cache_dir = cache_dir
+        self.unavailable_reason = unavailable_reason
+        self._validators: dict[tuple[str, str], Any] = {}  # jsonschema validators, built on demand
+        self._documents: dict[str, dict[str, Any]] = {}
+        self._verdicts: dict[str, list[list[str]]] | None = None  # object digest -> findings, for this source
+        self._verdicts_dirty = False
+
+    @property
+    def available(self) -> bool:
+        return self.source is not None
+
+    @classmethod
+    def pinned(cls, project_root: Path, cache_dir: Path | None = None) -> "OpenAPISchemas":
+        """The pinned Kubernetes release's documents plus the pinned CRDs, no server needed."""
+        from .offline_openapi import OfflineDocuments
+
+        return cls(OfflineDocuments.pinned(project_root / "tools", cache_dir), cache_dir=cache_dir)
+
+    @classmethod
+    def from_kubeconfig(cls, kubeconfig: str, cache_dir: Path | None = None) -> "OpenAPISchemas":
+        """The schemas of the API server `kubeconfig` names; one that cannot be used is an error."""
+        first = Path(kubeconfig.split(os.pathsep)[0])
+        if not first.exists():
+            raise HarnessError(f"schema validation: no kubeconfig at {kubeconfig} (no API server to ask)")
+        try:
+            fetch = _fetcher(first)
+        except Exception as exc:  # a malformed kubeconfig raises many types; all mean "cannot ask"
+            raise HarnessError(f"schema validation: kubeconfig {first} unusable: {' '.join(str(exc).split())}") from None
+        source = ServerDocuments(fetch, cache_dir)
+        try:
+            source.index()
+        except Exception as exc:  # connection refused, TLS, auth: all mean "no server to ask"
+            raise HarnessError(f"schema validation: API server from {kubeconfig} unreachable: "
+                               f"{' '.join(str(exc).split())[:160]}") from None
+        return cls(source, cache_dir=cache_dir)
 
     def _validator(self, api_version: str, kind: str):
         key = (api_version, kind)
@@ -93,10 +121,9 @@ class OpenAPISchemas:
         from jsonschema import Draft7Validator  # imported only on a verdict-cache miss
 
         group, _, version = api_version.rpartition("/")
-        url = self.index().get(api_version)
-        if url is None:
+        document = self.document(api_version)
+        if document is None:
             return None
-        document = self._documents.get(url) or self._documents.setdefault(url, _closed(self._document(url)))
         for name, schema in (document.get("components") or {}).get("schemas", {}).items():
             for gvk in schema.get("x-kubernetes-group-version-kind") or []:
                 if gvk.get("group", "") == group and gvk.get("version") == version and gvk.get("kind") == kind:
@@ -104,23 +131,19 @@ class OpenAPISchemas:
                     return Draft7Validator(root)
         return None
 
-    def _document(self, url: str) -> dict[str, Any]:
-        """A group-version document; its URL carries the server's content hash, so it is cached by URL."""
-        if self._cache_dir is None or "hash=" not in url:
-            return self._fetch(url)
-        path = self._cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".json")
-        if path.exists():
-            return json.loads(path.read_text())
-        document = self._fetch(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document))
-        return document
+    def document(self, api_version: str) -> dict[str, Any] | None:
+        """The group-version's document, closed to unknown fields; None when it is not served."""
+        url = self.source.index().get(api_version)
+        if url is None:
+            return None
+        if url not in self._documents:
+            self._documents[url] = _closed(self.source.document(url))
+        return self._documents[url]
 
     def _verdicts_file(self) -> Path | None:
         if self._cache_dir is None:
             return None
-        signature = hashlib.sha256(json.dumps(self.index(), sort_keys=True).encode()).hexdigest()
-        return self._cache_dir / f"verdicts-{signature[:32]}.json"
+        return self._cache_dir / f"verdicts-{self.source.signature}.json"
 
     def validate(self, doc: dict[str, Any]) -> list[tuple[str, str]]:
         """Findings (field, message) for one object; remembered per server schema and object content."""
@@ -145,7 +168,7 @@ class OpenAPISchemas:
         api_version, kind = str(doc.get("apiVersion", "")), str(doc.get("kind", ""))
         validator = self._validator(api_version, kind)
         if validator is None:
-            yield "apiVersion", f"{api_version} {kind} is not served by the API server"
+            yield "apiVersion", f"{api_version} {kind} is not served by {self.source.served_by}"
             return
         for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
             yield ".".join(map(str, error.absolute_path)) or "(root)", " ".join(error.message.split())[:200]

@@ -20,6 +20,7 @@ def bare_project(tmp_path) -> Path:
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: tiny\nversion: 0.1.0\n")
     (tmp_path / "matrices").mkdir()
     (tmp_path / ".tools").symlink_to(REPO_ROOT / ".tools")
+    (tmp_path / "tools").symlink_to(REPO_ROOT / "tools")  # the pins of the offline schemas
     return tmp_path
 
 

@@ -1,4 +1,4 @@
-"""Schema validation against OpenAPI v3 documents, with a fake server, and its honest skip."""
+"""Schema validation against OpenAPI v3 documents: a fake server, and a kubeconfig that cannot be used."""
 
 from __future__ import annotations
 
@@ -68,20 +68,6 @@ def test_invalid_object_is_reported(schemas, doc, field):
     assert {x[2] for x in refs(run_check("schema.kubernetes", scenario))} == {field}
 
 
-def test_no_local_cluster_is_skipped_with_reason(tmp_path):
-    scenario = f.scenario(configmap())
-    scenario.schemas = OpenAPISchemas.from_kubeconfig(None, tmp_path / "no-cluster" / "kubeconfig")
-    with pytest.raises(CheckSkipped, match="local cluster is not running"):
-        run_check("schema.kubernetes", scenario)
-
-
-def test_shell_kubeconfig_is_never_used_implicitly(tmp_path, monkeypatch):
-    """$KUBECONFIG may point at production: only an explicit --kubeconfig reaches another server."""
-    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "production-kubeconfig"))
-    schemas = OpenAPISchemas.from_kubeconfig(None, tmp_path / "absent")
-    assert not schemas.available and "local cluster is not running" in schemas.unavailable_reason
-
-
 @pytest.mark.parametrize("content", [None, "not: [a kubeconfig", UNREACHABLE_KUBECONFIG],
                          ids=["missing", "garbled", "unreachable"])
 def test_explicit_kubeconfig_that_cannot_be_used_is_an_error(tmp_path, content):
@@ -90,3 +76,10 @@ def test_explicit_kubeconfig_that_cannot_be_used_is_an_error(tmp_path, content):
         path.write_text(content)
     with pytest.raises(HarnessError, match="schema validation: "):
         OpenAPISchemas.from_kubeconfig(str(path))
+
+
+def test_no_schema_source_is_skipped_with_reason():
+    scenario = f.scenario(configmap())
+    scenario.schemas = None
+    with pytest.raises(CheckSkipped, match="not configured"):
+        run_check("schema.kubernetes", scenario)

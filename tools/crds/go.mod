@@ -1,6 +1,7 @@
 // Pins the upstream modules whose CRD manifests the local cluster installs.
 // Nothing here is built: `go mod download -json` only locates the CRD files in the
-// module cache (see harness/cluster/crds.py), so go.sum pins every byte we apply.
+// module cache (see harness/render/crds.py), so go.sum pins every byte the local cluster
+// applies and offline schema validation reads.
 module acme.local/tools/crds
 
 go 1.26

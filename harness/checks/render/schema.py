@@ -1,11 +1,12 @@
-"""Schema validation of every rendered object against the cluster's own OpenAPI v3 documents."""
+"""Schema validation of every rendered object against OpenAPI v3 documents: the pinned Kubernetes
+release's and the pinned CRDs' (offline), or those of the API server --kubeconfig names."""
 
 from __future__ import annotations
 
 from ..registry import CheckSkipped, check
 
 
-@check("schema.kubernetes", "every object validates against the API server's OpenAPI v3 schema (CRDs included)")
+@check("schema.kubernetes", "every object validates against its OpenAPI v3 schema (pinned Kubernetes and CRDs, or --kubeconfig's server)")
 def kubernetes_schema(scenario, check):
     source = scenario.schemas
     if source is None or not source.available:

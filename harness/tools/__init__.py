@@ -1,0 +1,1 @@
+"""The tools layer: the harness's calls out to external commands."""
