@@ -56,6 +56,16 @@ def deployment(component: str = "api", replicas: int | None = 3, strategy: Doc |
             "metadata": {"name": f"acme-{component}", "namespace": NAMESPACE, "labels": labels(component)}, "spec": spec}
 
 
+def cronjob(name: str = "acme-db-backup", init: list[Doc] | None = None, containers: list[Doc] | None = None,
+            volumes: list[Doc] | None = None) -> Doc:
+    pod = {"restartPolicy": "Never", "initContainers": init or [], "containers": containers or [container("upload")],
+           "volumes": volumes or []}
+    return {"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": name, "namespace": NAMESPACE, "labels": labels("backup")},
+            "spec": {"schedule": "17 2 * * *", "concurrencyPolicy": "Forbid",
+                     "jobTemplate": {"spec": {"template": {"metadata": {"labels": labels("backup")}, "spec": pod}}}}}
+
+
 def hpa(component: str = "api", low: int = 3, high: int = 5, api_version: str = "autoscaling/v2") -> Doc:
     return {"apiVersion": api_version, "kind": "HorizontalPodAutoscaler",
             "metadata": {"name": f"acme-{component}", "namespace": NAMESPACE},

@@ -32,6 +32,25 @@ capabilities:
   drop: ["ALL"]
 {{- end }}
 
+{{/* backup.ephemeralRequest: ephemeral storage one backup pod uses, in Mi: the scratch emptyDir (Ki to Ti), the 64Mi /tmp and the logs of its two containers (64Mi each: the kubelet keeps at most 5 x 10Mi per container). Takes the scratch size. */}}
+{{- define "backup.ephemeralRequest" -}}
+{{- $number := regexFind "^[0-9]+" . | int64 -}}
+{{- $unit := trimPrefix (toString $number) . -}}
+{{- $mebibytes := get (dict "Ki" (div (add $number 1023) 1024) "Mi" $number "Gi" (mul $number 1024) "Ti" (mul $number 1048576)) $unit -}}
+{{- printf "%dMi" (add $mebibytes 64 128) -}}
+{{- end }}
+
+{{/* backup.resources: a container's resources with an ephemeral-storage request for the whole pod's scratch, unless the values set one. Takes (dict "resources" … "scratchSize" …). */}}
+{{- define "backup.resources" -}}
+{{- $resources := deepCopy (.resources | default dict) -}}
+{{- $requests := get $resources "requests" | default dict -}}
+{{- if not (hasKey $requests "ephemeral-storage") -}}
+{{- $_ := set $requests "ephemeral-storage" (include "backup.ephemeralRequest" .scratchSize) -}}
+{{- end -}}
+{{- $_ := set $resources "requests" $requests -}}
+{{- toYaml $resources -}}
+{{- end }}
+
 {{/* backup.podSpec: the pod of a backup Job: a producer init container fills /backup, the uploader ships it. Takes (dict "ctx" $ "producer" <container yaml> "prefix" … "scratchSize" … "extraVolumes" <yaml>). */}}
 {{- define "backup.podSpec" -}}
 {{- $v := .ctx.Values -}}
@@ -81,8 +100,10 @@ containers:
       # The CLI writes its cache under HOME; the root filesystem is read-only.
       - name: HOME
         value: /tmp
+    # The request covers the pod's scratch: the scheduler then places a run only on a node with
+    # the disk free, and the kubelet's disk-pressure eviction spares a pod within its request.
     resources:
-      {{- toYaml $v.uploader.resources | nindent 6 }}
+      {{- include "backup.resources" (dict "resources" $v.uploader.resources "scratchSize" .scratchSize) | nindent 6 }}
     securityContext:
       {{- include "backup.containerSecurityContext" . | nindent 6 }}
     volumeMounts:
@@ -169,8 +190,10 @@ volumes:
         secretKeyRef:
           name: {{ $v.database.secretName }}
           key: database
+  # The init container runs alone: the pod's request is the larger of it and the uploader's, so
+  # both carry the pod's whole scratch.
   resources:
-    {{- toYaml $v.pgDump.resources | nindent 4 }}
+    {{- include "backup.resources" (dict "resources" $v.pgDump.resources "scratchSize" $v.pgDump.scratchSize) | nindent 4 }}
   securityContext:
     {{- include "backup.containerSecurityContext" . | nindent 4 }}
   volumeMounts:
@@ -202,7 +225,7 @@ volumes:
     - name: ETCDCTL_KEY
       value: /etcd-client/tls.key
   resources:
-    {{- toYaml $e.resources | nindent 4 }}
+    {{- include "backup.resources" (dict "resources" $e.resources "scratchSize" $e.scratchSize) | nindent 4 }}
   securityContext:
     {{- include "backup.containerSecurityContext" . | nindent 4 }}
   volumeMounts:
