@@ -56,6 +56,9 @@ capabilities:
 {{- $v := .ctx.Values -}}
 restartPolicy: Never
 automountServiceAccountToken: false
+{{- with $v.job.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
 securityContext:
   runAsNonRoot: true
   runAsUser: {{ $v.job.runAsUser }}
