@@ -49,9 +49,10 @@ deps: tools ## vendor file:// chart dependencies (helm dependency build; the .tg
 	  || { echo "deps: helm dependency build $$chart failed" >&2; exit 1; }; done
 
 .PHONY: lint
-lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint, actionlint
+lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint, actionlint; peers: kube-score, kubeconform, ct lint --all
 	@$(PY) -m harness lint
 	@actionlint -no-color .github/workflows/*.yaml
+	@$(PY) -m harness.publish.peers
 
 .PHONY: unittest
 unittest: deps ## run the helm-unittest suites of every chart and of acme-lib's consumer chart

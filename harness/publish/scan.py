@@ -19,30 +19,17 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 
 from ..core.errors import HarnessError
-from ..render.helmfile import environment_names
-from ..render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
 from ..core.project import Project
-from ..render.renderer import Renderer
-from ..render.scenario import Scenario
-from ..core.yamlio import dump_yaml, load_yaml_file
+from ..policy.exceptions import Accepted, load_exceptions as _load_exceptions, unused as _unused
+from ..render.helmfile import environment_names
+from .environments import render_environments
 
 CHECKOV_VERSION = "3.3.30"
 # Where `make scan` installs the pinned checkov (a venv of its own).
 SCAN_VENV = ".venv-scan"
-
-
-@dataclass(frozen=True)
-class Accepted:
-    check: str
-    resources: tuple[str, ...]  # globs over "Kind/name"
-    reason: str
-
-    def covers(self, check: str, resource: str) -> bool:
-        return check == self.check and any(fnmatch(resource, glob) for glob in self.resources)
 
 
 @dataclass(frozen=True)
@@ -55,24 +42,13 @@ class Finding:
 
 
 def load_exceptions(path: Path) -> list[Accepted]:
-    doc = load_yaml_file(path) if path.exists() else {"exceptions": []}
-    entries = doc.get("exceptions") if isinstance(doc, dict) else None
-    if not isinstance(entries, list):
-        raise HarnessError(f"{path}: expected a mapping with an `exceptions` list")
-    accepted = []
-    for i, entry in enumerate(entries):
-        where = f"{path}: exceptions[{i}]"
-        if not isinstance(entry, dict) or set(entry) - {"check", "resources", "reason"}:
-            raise HarnessError(f"{where}: expected keys check, resources, reason")
-        if not str(entry.get("check", "")).startswith("CKV_"):
-            raise HarnessError(f"{where}.check: a checkov id (CKV_…), got {entry.get('check')!r}")
-        if not str(entry.get("reason", "")).strip():
-            raise HarnessError(f"{where}.reason: every accepted finding needs its reason")
-        resources = entry.get("resources", ["*"])
-        if not isinstance(resources, list) or not all(isinstance(r, str) and r for r in resources):
-            raise HarnessError(f"{where}.resources: a list of Kind/name globs")
-        accepted.append(Accepted(entry["check"], tuple(resources), " ".join(entry["reason"].split())))
-    return accepted
+    return _load_exceptions(path, _checkov_id)
+
+
+def _checkov_id(entry: dict, where: str) -> str | None:
+    if not str(entry.get("check", "")).startswith("CKV_"):
+        return f"{where}.check: a checkov id (CKV_…), got {entry.get('check')!r}"
+    return None
 
 
 def find_checkov(project: Project, explicit: str | None = None) -> Path:
@@ -85,27 +61,6 @@ def find_checkov(project: Project, explicit: str | None = None) -> Path:
         raise HarnessError(f"--checkov: {explicit} does not exist")
     raise HarnessError(f"checkov not found: install the pinned scanner (checkov=={CHECKOV_VERSION}) with `make scan`, "
                        f"or pass --checkov PATH")
-
-
-def environment_scenarios(project: Project, envs: list[str]) -> list[Scenario]:
-    """What `helmfile -e ENV` deploys, per environment (every release), rendered by the harness."""
-    plans = plan_scenarios(project, Selection(environments=tuple(envs)))
-    scenarios = build_scenarios(project, plans, Renderer(project), RunOptions(), needs_baseline=False,
-                                needs_schemas=False)
-    for scenario in scenarios:
-        if scenario.render_errors:
-            raise HarnessError(f"{scenario.name}: render failed: {scenario.render_errors[0]}")
-    return [s for s in scenarios if s.is_environment]
-
-
-def render_environments(project: Project, envs: list[str], directory: Path) -> dict[str, str]:
-    """Each environment's manifests into DIR/<env>.yaml; file name -> env."""
-    files = {}
-    for scenario in environment_scenarios(project, envs):
-        name = f"{scenario.environment}.yaml"
-        (directory / name).write_text("---\n".join(dump_yaml(o.doc) for o in scenario.manifests))
-        files[name] = scenario.environment
-    return files
 
 
 def run_checkov(checkov: Path, directory: Path) -> list[dict]:
@@ -135,7 +90,7 @@ def classify(failed: list[dict], files: dict[str, str], exceptions: list[Accepte
 
 
 def unused(exceptions: list[Accepted], findings: list[Finding]) -> list[Accepted]:
-    return [a for a in exceptions if not any(f.accepted is a for f in findings)]
+    return _unused(exceptions, (f.accepted for f in findings))
 
 
 def scan(project: Project, envs: list[str], checkov: Path, exceptions: list[Accepted]) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 from ..core.errors import HarnessError
 from .offline_openapi import _closure
 from .schemas import OpenAPISchemas
+
+# Bump when a change here changes the files written from the same documents (names the directory).
+LAYOUT = 2
 
 
 def file_name(api_version: str, kind: str) -> str:
@@ -32,7 +36,8 @@ def layout_dir(root: Path, kube_version: str) -> Path:
 
 def write_standalone(schemas: OpenAPISchemas, root: Path, kube_version: str) -> Path:
     """Every served kind's strict schema under `root` (once per schema source); returns `root`."""
-    target = layout_dir(root / schemas.source.signature, kube_version)
+    name = f"{schemas.source.signature}-{LAYOUT}"
+    target = layout_dir(root / name, kube_version)
     if target.is_dir():
         return target.parent
     files: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -55,15 +60,31 @@ def write_standalone(schemas: OpenAPISchemas, root: Path, kube_version: str) -> 
     for key, (_, schema) in files.items():
         (out / key).write_text(json.dumps(schema, separators=(",", ":")))
     try:
-        os.replace(staging, root / schemas.source.signature)  # appears whole or not at all
+        os.replace(staging, root / name)  # appears whole or not at all
     except OSError:  # another run wrote it first
-        pass
-    return root / schemas.source.signature
+        shutil.rmtree(staging, ignore_errors=True)
+    return root / name
 
 
 def _standalone(components: dict[str, Any], name: str) -> dict[str, Any]:
-    definitions = json.loads(json.dumps(_closure(components, name)).replace('"#/components/schemas/', '"#/definitions/'))
-    return {"allOf": [{"$ref": f"#/definitions/{name}"}], "definitions": definitions}
+    """The kind's schema at the root, what it references under `definitions`."""
+    text = json.dumps(_closure(components, name)).replace('"#/components/schemas/', '"#/definitions/')
+    definitions = _plain_refs(json.loads(text))
+    return {**definitions[name], "definitions": definitions}
+
+
+def _plain_refs(node: Any) -> Any:
+    """`{allOf: [{$ref}], description, default}` -> `{$ref}`: Kubernetes wraps references so that
+    annotations may sit beside them; the wrapper only nests kubeconform's errors one level deeper."""
+    if isinstance(node, dict):
+        all_of = node.get("allOf")
+        if (isinstance(all_of, list) and len(all_of) == 1 and set(all_of[0]) == {"$ref"}
+                and set(node) <= {"allOf", "description", "default"}):
+            return {"$ref": all_of[0]["$ref"]}
+        return {key: _plain_refs(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain_refs(item) for item in node]
+    return node
 
 
 def _ensure(path: Path) -> Path:

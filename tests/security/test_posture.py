@@ -17,7 +17,7 @@ from harness.checks.run import run_checks
 from harness.checks.registry import all_checks
 from harness.checks.report import FORMATS
 from harness.core.project import Project
-from harness.publish.scan import environment_scenarios
+from harness.publish.environments import environment_scenarios
 from posture import images, leaks, secret_values, token_mounts, wildcard_rules
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
