@@ -91,6 +91,10 @@ BROKEN: list[tuple[str, Callable[[], Scenario], str, str]] = [
      "Ingress/acme/acme-api", "metadata.annotations"),
     ("isolation.exposure", lambda: broken([f.deployment("database"), f.service("database", kind="LoadBalancer")]),
      "Service/acme/acme-database", "spec.type"),
+    ("isolation.policy-selects-pods",
+     lambda: broken([f.deployment(), f.network_policy("acme-db-backup-egress", {"matchLabels": {
+         "app.kubernetes.io/component": "backup"}}, egress=[], types=["Egress"])]),
+     "NetworkPolicy/acme/acme-db-backup-egress", "spec.podSelector"),
     ("isolation.host-access", lambda: broken(with_api(hostNetwork=True)), API, "spec.template.spec.hostNetwork"),
     ("contracts.service-ports", lambda: broken([f.deployment(), f.service(target=9999)]),
      "Service/acme/acme-api", "spec.ports[0].targetPort"),
@@ -185,3 +189,9 @@ def test_upgrade_without_baseline_is_skipped_not_passed():
 
     with pytest.raises(CheckSkipped, match="no baseline"):
         run_check("upgrade.immutable-fields", f.scenario(*sound_docs()))
+
+
+def test_policy_selecting_every_pod_or_a_rendered_one_is_not_dead():
+    docs = [f.deployment(), f.network_policy("default-deny", {}, types=["Ingress"]),
+            f.network_policy("acme-api", {"matchLabels": {"app.kubernetes.io/component": "api"}}, ingress=[])]
+    assert run_check("isolation.policy-selects-pods", f.scenario(*docs, is_environment=True)) == []

@@ -18,6 +18,26 @@
     {{- $errors = append $errors "backup.pgDump.image.tag: pg_dump must be at least the server's major version (database.inCluster.image.tag)" -}}
   {{- end -}}
 {{- end -}}
+{{- $b := .Values.backup -}}
+{{- if and $b.enabled $b.pgDump.enabled $b.networkPolicy.enabled .Values.database.enabled -}}
+  {{- /* The dump pods' egress policy lives in the backup chart; it must point where the database is. */ -}}
+  {{- if eq .Values.database.mode "external" -}}
+    {{- $ext := .Values.database.external -}}
+    {{- if ne (sortAlpha $b.database.cidrs | toJson) (sortAlpha $ext.cidrs | toJson) -}}
+      {{- $errors = append $errors (printf "backup.database.cidrs: set it to database.external.cidrs (%s) so the dump pods may reach the external server" (join ", " $ext.cidrs)) -}}
+    {{- end -}}
+    {{- if ne (int $b.database.targetPort) (int $ext.port) -}}
+      {{- $errors = append $errors (printf "backup.database.targetPort: set it to database.external.port (%d), the port the external server listens on" (int $ext.port)) -}}
+    {{- end -}}
+  {{- else -}}
+    {{- if $b.database.cidrs -}}
+      {{- $errors = append $errors "backup.database.cidrs: leave it empty with the in-cluster database; the egress policy then selects the database pods" -}}
+    {{- end -}}
+    {{- if ne (int $b.database.targetPort) 5432 -}}
+      {{- $errors = append $errors "backup.database.targetPort: the in-cluster database listens on 5432" -}}
+    {{- end -}}
+  {{- end -}}
+{{- end -}}
 {{- if $errors -}}
   {{- fail (printf "\n%s" (join "\n" $errors)) -}}
 {{- end -}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ...core.manifests import ObjectRef, service_selects
+from ...core.selectors import selector_matches
 from ...policy.netpol import flow_matrix
 from ...policy.intended import Flow
 from ..registry import CheckSkipped, Needs, check
@@ -119,6 +120,19 @@ def exposure(scenario, check):
         for path, ref in route_backends(route):
             if (ref.get("namespace", route.namespace), ref.get("name")) in internal:
                 yield check.finding(route, path, f"routes to internal Service {ref.get('name')}")
+
+
+@check("isolation.policy-selects-pods",
+       "every NetworkPolicy with a pod selector selects a pod of the environment (one that selects none is dead "
+       "configuration, or a label that no longer matches)", needs=Needs.ENVIRONMENT)
+def policy_selects_pods(scenario, check):
+    templates = scenario.manifests.pod_templates()
+    for policy in scenario.manifests.of_kind("NetworkPolicy"):
+        selector = policy.spec.get("podSelector")
+        if selector == {} or selector is None:
+            continue  # {} selects every pod of the namespace: the baseline's default-deny
+        if not any(t.owner.namespace == policy.namespace and selector_matches(selector, t.labels) for t in templates):
+            yield check.finding(policy, "spec.podSelector", f"selects no pod rendered in namespace {policy.namespace}")
 
 
 @check("isolation.host-access", "no hostNetwork, hostPID, hostIPC or hostPort")
