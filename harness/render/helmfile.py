@@ -85,6 +85,13 @@ def _inputs_digest(project: Project) -> str:
     return digest.hexdigest()
 
 
+def built_releases(project: Project, environment: str) -> list[dict]:
+    """Every release `helmfile -e ENV build` declares, upstream operators included, as helmfile prints it."""
+    if environment not in environment_names(project):
+        raise HarnessError(f"unknown environment `{environment}` (known: {', '.join(environment_names(project))})")
+    return _built_releases(project, environment)
+
+
 def _built_releases(project: Project, environment: str) -> list[dict]:
     helmfile = project.tool("helmfile")
     cached = project.cache_dir / "helmfile" / f"{key_for(str(helmfile.resolve()), environment, _inputs_digest(project))}.json"
