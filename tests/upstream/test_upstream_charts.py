@@ -38,6 +38,7 @@ def test_each_record_says_what_was_checked_and_when():
     for name, entry in ENTRIES.items():
         assert entry["status"] in ("verified", "not-found"), name
         assert entry["source"].startswith("github.com/") and entry["evidence"].strip() and entry["newest-seen"], name
+        assert (entry["status"] == "not-found") == bool(entry.get("secondary")), f"{name}: secondary only when not found"
 
 
 def schema_of(entry: dict) -> dict:
