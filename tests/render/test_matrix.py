@@ -82,7 +82,7 @@ def test_mutation_is_reported(project_copy, tmp_path, relative, old, new, select
 
 
 def test_upgrade_safety_reports_immutable_field_change(project_copy, tmp_path):
-    """StatefulSet serviceName changed against the base ref: `helm upgrade` would be rejected."""
+    """StatefulSet volumeClaimTemplates changed against the base ref: `helm upgrade` would be rejected."""
     import subprocess
 
     def git(*args: str) -> None:
@@ -93,11 +93,10 @@ def test_upgrade_safety_reports_immutable_field_change(project_copy, tmp_path):
     git("add", "charts")
     git("commit", "-q", "-m", "base")
     mutate(project_copy, "charts/acme-platform/charts/database/templates/statefulset.yaml",
-           'serviceName: {{ include "database.serviceName" . }}',
-           'serviceName: {{ include "database.serviceName" . }}-headless')
+           'accessModes: ["ReadWriteOnce"]', 'accessModes: ["ReadWriteOncePod"]')
     code, report = check(project_copy, tmp_path, "--chart", "acme-platform", "--only", "upgrade", "--base-ref", "HEAD")
     found = {(f["check"], f["object"], f["field"]) for f in report["findings"]}
-    assert code == 1 and ("upgrade.immutable-fields", "StatefulSet/acme/acme-db", "spec.serviceName") in found
+    assert code == 1 and ("upgrade.immutable-fields", "StatefulSet/acme/acme-db", "spec.volumeClaimTemplates") in found
 
 
 def without_secrets(doc: dict) -> dict:

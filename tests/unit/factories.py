@@ -66,6 +66,24 @@ def cronjob(name: str = "acme-db-backup", init: list[Doc] | None = None, contain
                      "jobTemplate": {"spec": {"template": {"metadata": {"labels": labels("backup")}, "spec": pod}}}}}
 
 
+def statefulset(service_name: str | None = "acme-db-headless", annotations: dict | None = None) -> Doc:
+    spec: Doc = {"replicas": 1, "selector": {"matchLabels": {"app.kubernetes.io/component": "database"}},
+                 "template": {"metadata": {"labels": labels("database")},
+                              "spec": {"containers": [container("postgresql", 5432)]}}}
+    if service_name is not None:
+        spec["serviceName"] = service_name
+    metadata: Doc = {"name": "acme-db", "namespace": NAMESPACE, "labels": labels("database")}
+    if annotations:
+        metadata["annotations"] = annotations
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": metadata, "spec": spec}
+
+
+def headless_service(name: str = "acme-db-headless", component: str = "database") -> Doc:
+    doc = service(component, port=5432, target="http", name=name)
+    doc["spec"]["clusterIP"] = "None"
+    return doc
+
+
 def hpa(component: str = "api", low: int = 3, high: int = 5, api_version: str = "autoscaling/v2") -> Doc:
     return {"apiVersion": api_version, "kind": "HorizontalPodAutoscaler",
             "metadata": {"name": f"acme-{component}", "namespace": NAMESPACE},

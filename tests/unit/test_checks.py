@@ -111,6 +111,8 @@ BROKEN: list[tuple[str, Callable[[], Scenario], str, str]] = [
     ("security.image-pinned", lambda: broken(env_of({"image": "acme/api:latest"})), API, f"{CONTAINER}.image"),
     ("security.credentials", lambda: broken(env_of({"env": [{"name": "DB_PASSWORD", "value": "hunter2"}]})),
      API, f"{CONTAINER}.env[0].value"),
+    ("statefulset.governing-service", lambda: broken([f.statefulset("acme-db"), f.service("database", name="acme-db")]),
+     "StatefulSet/acme/acme-db", "spec.serviceName"),
     ("storage.emptydir-size-limit", lambda: broken(with_api(volumes=[{"name": "tmp", "emptyDir": {}}])),
      API, "spec.template.spec.volumes[0].emptyDir.sizeLimit"),
     ("storage.ephemeral-request",
@@ -195,3 +197,27 @@ def test_policy_selecting_every_pod_or_a_rendered_one_is_not_dead():
     docs = [f.deployment(), f.network_policy("default-deny", {}, types=["Ingress"]),
             f.network_policy("acme-api", {"matchLabels": {"app.kubernetes.io/component": "api"}}, ingress=[])]
     assert run_check("isolation.policy-selects-pods", f.scenario(*docs, is_environment=True)) == []
+
+
+@pytest.mark.parametrize(("docs", "message"), [
+    ([f.statefulset()], "Service acme-db-headless is not rendered by release acme-api"),
+    ([f.statefulset(), f.service("database", name="acme-db-headless")], "is not headless"),
+    ([f.statefulset(), f.headless_service(component="api")], "does not select the StatefulSet's pods"),
+    ([f.statefulset(None)], "not set"),
+], ids=["missing", "cluster-ip", "selects-others", "unset"])
+def test_governing_service_names_what_is_wrong(docs, message):
+    findings = run_check("statefulset.governing-service", f.scenario(*docs))
+    assert [x.field for x in findings] == ["spec.serviceName"] and message in findings[0].message
+
+
+def test_governing_service_passes_a_headless_service_selecting_the_pods():
+    assert run_check("statefulset.governing-service", f.scenario(f.statefulset(), f.headless_service())) == []
+
+
+def test_upgrade_accepts_an_immutable_field_the_chart_keeps_from_the_live_object():
+    kept = f.statefulset(annotations={"acme.com/upgrade-keeps-live": "spec.serviceName"})
+    others = f.statefulset(annotations={"acme.com/upgrade-keeps-live": "spec.podManagementPolicy"})
+    before = (f.statefulset("acme-db"),)
+    assert run_check("upgrade.immutable-fields", broken([kept], baseline=before)) == []
+    assert refs(run_check("upgrade.immutable-fields", broken([others], baseline=before))) == {
+        ("upgrade.immutable-fields", "StatefulSet/acme/acme-db", "spec.serviceName")}

@@ -16,6 +16,14 @@ _IMMUTABLE = {
     "PersistentVolumeClaim": (("spec", "storageClassName"), ("spec", "accessModes"), ("spec", "volumeName")),
 }
 _DEFAULTS = {("Service", "spec", "type"): "ClusterIP"}
+# A chart that keeps the live value of an immutable field on upgrade (a `lookup` of the installed
+# object) lists the field here; helm then never sends the change, so it cannot fail the upgrade.
+KEEPS_LIVE = "acme.com/upgrade-keeps-live"
+
+
+def kept_live(obj) -> set[str]:
+    """Field paths (`spec.serviceName`) the object's chart keeps from the live object on upgrade."""
+    return {part.strip() for part in str(obj.annotations.get(KEEPS_LIVE, "")).split(",") if part.strip()}
 
 
 def _dig(doc, path):
@@ -39,7 +47,10 @@ def immutable_fields(scenario, check):
         old = before.get(obj.kind, obj.name, obj.namespace) if fields else None
         if old is None:
             continue
+        kept = kept_live(obj)
         for path in fields:
+            if ".".join(path) in kept:
+                continue
             default = _DEFAULTS.get((obj.kind, *path))
             was, now = _dig(old.doc, path), _dig(obj.doc, path)
             if (was if was is not None else default) != (now if now is not None else default):

@@ -3,6 +3,21 @@
 acme-db
 {{- end }}
 
+{{/* database.headlessServiceName: the headless Service that governs the StatefulSet (per-pod DNS names). */}}
+{{- define "database.headlessServiceName" -}}
+{{- include "database.serviceName" . }}-headless
+{{- end }}
+
+{{/* database.governingServiceName: the StatefulSet's serviceName. It is immutable, so an installed StatefulSet keeps the one it has (0.1.0 used acme-db) and the upgrade succeeds; the CHANGELOG's migration moves it to the headless Service. Takes the root context (only .Release is read). */}}
+{{- define "database.governingServiceName" -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .Release.Namespace (include "database.serviceName" .) -}}
+{{- if and $live $live.spec $live.spec.serviceName -}}
+{{- $live.spec.serviceName -}}
+{{- else -}}
+{{- include "database.headlessServiceName" . -}}
+{{- end -}}
+{{- end }}
+
 {{/* database.secretName: the Secret the API reads POSTGRES_URL from (rendered or existing). */}}
 {{- define "database.secretName" -}}
 {{- .Values.auth.existingSecret | default "acme-db-credentials" }}
