@@ -92,8 +92,8 @@ cluster-down: venv ## delete the local cluster (idempotent)
 	@$(PY) -m harness.deploy.cluster down
 
 .PHONY: smoke
-smoke: venv ## smoke-check the releases deployed to ENV (default local)
-	@$(PY) -m harness.deploy.smoke --env $(ENV)
+smoke: venv ## smoke-check the releases deployed to ENV (default local); reports build/reports/smoke-ENV.{xml,json}
+	@$(PY) -m harness.deploy.smoke --env $(ENV) --junit $(REPORTS)/smoke-$(ENV).xml --json $(REPORTS)/smoke-$(ENV).json
 
 .PHONY: e2e
 e2e: deps tools venv ## cluster tests: start the cluster if needed, validate every rendered object against its API server (CRDs included), pytest -m e2e; stop it if this target started it

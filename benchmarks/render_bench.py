@@ -29,7 +29,7 @@ from harness.render.baseline import resolve_baseline  # noqa: E402
 from harness.render.pipeline import (RunOptions, Selection, all_jobs, base_jobs_for, build_scenarios,  # noqa: E402
                               plan_scenarios, run_checks)
 from harness.core.project import Project  # noqa: E402
-from harness.checks.registry import all_checks  # noqa: E402
+from harness.checks.registry import Subject, all_checks  # noqa: E402
 from harness.render.renderer import Renderer  # noqa: E402
 
 
@@ -72,7 +72,7 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as cache:
                 renderer = Renderer(project, args.jobs, cache_dir=Path(cache))
                 scenarios = build_scenarios(project, plans, renderer, RunOptions(workers=args.jobs), True)
-                run_checks(scenarios, all_checks())
+                run_checks(scenarios, all_checks(Subject.SCENARIO))
 
         def harness_render():
             with tempfile.TemporaryDirectory() as cache:

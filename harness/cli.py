@@ -9,11 +9,11 @@ from pathlib import Path
 
 from .core.errors import HarnessError
 from .render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
-from .checks.run import run_checks
+from .checks.run import failed, run_checks
 from .core.project import Project
 from .checks.registry import all_checks, select_checks
 from .render.renderer import Renderer
-from .checks.report import FORMATS, summary
+from .checks.report import FORMATS, catalog, summary
 from .core.yamlio import dump_yaml
 
 
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     selection(flows)
     flows.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
 
-    sub.add_parser("checks", help="list check ids, severities and descriptions")
+    sub.add_parser("checks", help="list every render and smoke check: id, severity, subject, description")
     lint = sub.add_parser("lint", help="helm lint --strict per ci scenario, README drift, helmfile lint")
     lint.add_argument("--chart", action="append", default=[])
     lint.add_argument("--jobs", type=_positive_int, default=None)
@@ -111,9 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cmd_checks(args) -> int:
-    for check in all_checks():
-        scope = " [environment]" if check.needs.value == "environment" else ""
-        print(f"{check.id:30} {check.severity.value:8} {check.description}{scope}")
+    sys.stdout.write(catalog(all_checks()))
     return 0
 
 
@@ -165,7 +163,7 @@ def _cmd_check(args) -> int:
     if args.junit:
         args.junit.parent.mkdir(parents=True, exist_ok=True)
         args.junit.write_text(FORMATS["junit"](outcomes))
-    return 1 if any(o.findings for o in outcomes) else 0
+    return 1 if failed(outcomes) else 0
 
 
 def _cmd_flows(args) -> int:
@@ -290,12 +288,9 @@ def _cmd_release(args) -> int:
                              rollback=not args.no_rollback,
                              settle_seconds=SETTLE_SECONDS if args.settle is None else args.settle)
     record = release(Project.discover(), options, log=lambda line: print(line, flush=True))
-    args.report_dir.mkdir(parents=True, exist_ok=True)
-    markdown, junit = args.report_dir / f"release-{args.env}.md", args.report_dir / f"release-{args.env}.xml"
-    markdown.write_text(report.markdown(record))
-    junit.write_text(report.junit(record))
+    written = report.write(record, args.report_dir)
     print(f"release: exit {int(record.exit)} ({record.exit.name.lower().replace('_', ' ')}); "
-          f"report {markdown}, JUnit {junit}")
+          f"reports {', '.join(str(p) for p in written)}")
     return int(record.exit)
 
 

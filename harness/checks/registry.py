@@ -1,18 +1,32 @@
-"""The check registry: every check is a pure function over a Scenario, registered by decorator."""
+"""The one check registry: every render and smoke check, registered by decorator, selected by id or family.
+
+A check is a pure function over its subject: a rendered Scenario (`@check`) or a live Snapshot
+(`@smoke_check`). A family (the id's first part) belongs to one subject, so `--only tls` never
+means two different things.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ..core.errors import HarnessError
 from ..core.manifests import K8sObject, ObjectRef
 
 
 class Severity(str, Enum):
+    """The same for every subject: an error finding fails its check, a warning is reported only."""
+
     ERROR = "error"
     WARNING = "warning"
+
+
+class Subject(str, Enum):
+    """What a check runs over; the value names it in `harness checks` and in the JSON report."""
+
+    SCENARIO = "scenario"  # rendered manifests (`harness check`)
+    SNAPSHOT = "snapshot"  # one read of a deployed namespace (`harness smoke`)
 
 
 class Needs(str, Enum):
@@ -29,7 +43,7 @@ class Finding:
     object: ObjectRef | None
     field: str
     message: str
-    scenario: str = ""
+    scenario: str = ""  # the subject's name once located: a scenario, or a snapshot's env/namespace
     release: str = ""
 
     def located(self, scenario: str) -> "Finding":
@@ -37,7 +51,7 @@ class Finding:
 
 
 class CheckSkipped(Exception):
-    """Raised by a check that cannot run in this scenario; reported as SKIP, never as a pass."""
+    """Raised by a check that cannot run on this subject; reported as SKIP, never as a pass."""
 
 
 @dataclass(frozen=True)
@@ -45,45 +59,92 @@ class Check:
     id: str
     description: str
     severity: Severity
+    subject: Subject
     needs: Needs
     run: Callable[..., Iterable[Finding]]
 
-    def finding(self, obj: K8sObject | ObjectRef | None, field: str, message: str) -> Finding:
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def finding(self, obj: K8sObject | ObjectRef | dict[str, Any] | None, field: str, message: str,
+                kind: str = "") -> Finding:
+        """`obj` is a rendered object, a reference, or a live object (dict) whose kind may be given."""
+        if isinstance(obj, dict):
+            meta = obj.get("metadata", {})
+            ref = ObjectRef(kind or obj.get("kind", ""), meta.get("namespace", ""), meta.get("name", ""))
+            return Finding(self.id, self.severity, ref, field, message)
         ref = obj.ref if isinstance(obj, K8sObject) else obj
         release = obj.release if isinstance(obj, K8sObject) else ""
         return Finding(self.id, self.severity, ref, field, message, release=release)
 
 
+# Ids that were renamed: selecting the old id still selects the check (CHANGELOG.md, harness section).
+RENAMED: dict[str, str] = {"tls.certificates": "certificate.valid"}
+
 _REGISTRY: dict[str, Check] = {}
 
 
-def check(id: str, description: str, severity: Severity = Severity.ERROR, needs: Needs = Needs.ANY):
-    """Register `fn(scenario, check) -> findings` under a stable id like `rollout.max-unavailable`."""
+def register(new: Check) -> Check:
+    """Add a check; a reused id or a family already taken by the other subject is a programming error."""
+    if new.id in _REGISTRY:
+        raise RuntimeError(f"duplicate check id {new.id}")
+    other = next((c for c in _REGISTRY.values() if c.family == new.family and c.subject is not new.subject), None)
+    if other is not None:
+        raise RuntimeError(f"check {new.id}: family `{new.family}` already holds {other.subject.value} checks ({other.id})")
+    _REGISTRY[new.id] = new
+    return new
 
-    def register(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        if id in _REGISTRY:
-            raise RuntimeError(f"duplicate check id {id}")
-        _REGISTRY[id] = Check(id, description, severity, needs, fn)
+
+def check(id: str, description: str, severity: Severity = Severity.ERROR, needs: Needs = Needs.ANY):
+    """Register a render check `fn(scenario, check) -> findings` under a stable id like `rollout.max-unavailable`."""
+
+    def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        register(Check(id, description, severity, Subject.SCENARIO, needs, fn))
         return fn
 
-    return register
+    return decorate
 
 
-def all_checks() -> list[Check]:
-    from . import render as checks  # noqa: F401  (importing the package registers every family)
+def smoke_check(id: str, description: str, severity: Severity = Severity.ERROR):
+    """Register a smoke check `fn(snapshot, settings, check) -> findings` under a stable id like `pod.healthy`."""
 
-    return sorted(_REGISTRY.values(), key=lambda c: c.id)
+    def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        register(Check(id, description, severity, Subject.SNAPSHOT, Needs.ANY, fn))
+        return fn
+
+    return decorate
 
 
-def select_checks(only: list[str] | None) -> list[Check]:
-    """The checks to run; `only` takes exact ids or a family prefix like `rollout`."""
-    checks = all_checks()
+def all_checks(subject: Subject | None = None) -> list[Check]:
+    """Every registered check (of one subject), by id; importing the family packages registers them."""
+    from . import render, smoke  # noqa: F401
+
+    return sorted((c for c in _REGISTRY.values() if subject is None or c.subject is subject), key=lambda c: c.id)
+
+
+def select_checks(only: list[str] | None, subject: Subject = Subject.SCENARIO) -> list[Check]:
+    """The checks of `subject` to run; `only` takes exact ids or a family like `rollout`."""
+    checks = all_checks(subject)
     if not only:
         return checks
-    chosen = []
+    chosen: list[Check] = []
     for wanted in only:
-        matched = [c for c in checks if c.id == wanted or c.id.startswith(wanted + ".")]
+        wanted = RENAMED.get(wanted, wanted)
+        matched = [c for c in checks if c.id == wanted or c.family == wanted]
         if not matched:
-            raise HarnessError(f"unknown check id `{wanted}` (see `harness checks`)")
+            raise HarnessError(_unknown(wanted, subject))
         chosen += [c for c in matched if c not in chosen]
     return chosen
+
+
+# How a user calls the checks of each subject.
+_KINDS = {Subject.SCENARIO: "render", Subject.SNAPSHOT: "smoke"}
+
+
+def _unknown(wanted: str, subject: Subject) -> str:
+    other = [c for c in all_checks() if c.subject is not subject and (c.id == wanted or c.family == wanted)]
+    if other:
+        kind = _KINDS[other[0].subject]
+        return f"`{wanted}` names {kind} checks, not {_KINDS[subject]} checks (see `harness checks`)"
+    return f"unknown check id `{wanted}` (see `harness checks`)"

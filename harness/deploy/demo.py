@@ -21,8 +21,9 @@ from .cluster.settings import ClusterSettings
 from ..core.errors import HarnessError
 from ..core.project import Project
 from .release.flow import ReleaseOptions, release
-from .release.outcome import Exit, Status, Step
-from ..checks import live_report as report
+from .release.outcome import Exit, Step
+from ..checks import report
+from ..checks.run import Status
 
 
 def _cluster_up(project: Project) -> Step:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{step.name:<22}  {detail[:24]:<24}  {step.seconds:7.1f}")
     for title, outcomes in (("", record.smoke), ("after rollback:\n", record.smoke_after_rollback)):
         if outcomes:
-            print(f"\n{title}{report.table(outcomes)}")
+            print(f"\n{title}{report.to_table(outcomes)}", end="")
     ok = record.exit == Exit.RELEASED
     print(f"\ndemo: {'OK' if ok else 'FAILED'} ({args.env}, exit code of the release flow: {int(record.exit)})")
     return 0 if ok else 1

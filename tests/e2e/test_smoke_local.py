@@ -8,7 +8,7 @@ import pytest
 
 from harness.deploy.smoke import runner
 from harness.live import snapshot
-from harness.checks.live_registry import Status
+from harness.checks.run import Status
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def test_smoke_passes_and_http_checks_are_skipped_not_passed(api, deployed):
     failures = [(o.check.id, o.findings) for o in outcomes if o.status is Status.FAIL]
     assert failures == []
     http = [o for o in outcomes if o.check.id.startswith("http.")]
-    assert http and all(o.status is Status.SKIP and o.note == "skipped: no data plane" for o in http)
+    assert http and all(o.status is Status.SKIP and o.skipped == "no data plane" for o in http)
 
 
 def test_smoke_fails_when_a_release_is_expected_at_another_revision(api, deployed):

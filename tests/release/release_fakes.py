@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.checks.registry import Severity
-from harness.checks.live_registry import Outcome, SmokeCheck, Status
+from harness.checks.registry import Check, Needs, Severity, Subject
+from harness.checks.run import Outcome
 
 
 def release_secret(name: str, version: int, status: str) -> dict[str, Any]:
@@ -15,5 +15,8 @@ def release_secret(name: str, version: int, status: str) -> dict[str, Any]:
 
 
 def smoke_result(passed: bool) -> list[Outcome]:
-    check = SmokeCheck("deployment.rolled-out", "every Deployment rolled out", Severity.ERROR, lambda *a: [])
-    return [Outcome(check, Status.PASS if passed else Status.FAIL)]
+    check = Check("deployment.rolled-out", "every Deployment rolled out", Severity.ERROR, Subject.SNAPSHOT, Needs.ANY,
+                  lambda *a: [])
+    findings = [] if passed else [check.finding({"kind": "Deployment", "metadata": {"name": "acme-api"}},
+                                                "status.availableReplicas", "1/2")]
+    return [Outcome("local/acme", check, findings)]

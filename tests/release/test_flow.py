@@ -9,7 +9,8 @@ from harness.core.errors import HarnessError
 from harness.core.project import Project
 from harness.deploy.release import flow
 from harness.deploy.release.flow import ReleaseOptions, release
-from harness.deploy.release.outcome import Exit, Status
+from harness.checks.run import Status
+from harness.deploy.release.outcome import Exit
 
 OPTIONS = ReleaseOptions(env="staging", confirm_context="ctx", settle_seconds=0)
 GATES = ["run_lint", "run_unittest", "run_render_checks", "run_upgrade_safety"]

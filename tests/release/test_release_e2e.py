@@ -2,7 +2,7 @@
 
 1. a release that passes smoke completes (exit 0) with a Markdown and JUnit report;
 2. a release whose smoke fails (a new domain that has no certificate yet: render checks and
-   helm's --wait cannot see that, only the tls.certificates smoke check can) is rolled back
+   helm's --wait cannot see that, only the certificate.valid smoke check can) is rolled back
    automatically (exit 5), and the previous revision passes smoke again.
 """
 
@@ -76,7 +76,7 @@ def test_release_whose_smoke_fails_is_rolled_back_and_the_old_revision_passes(ap
     done, seconds = release(new_domain_project, tmp_path, "--skip-preflight")
     assert done.returncode == 5, done.stdout[-3000:] + done.stderr
     report = (tmp_path / "release-local.md").read_text()
-    assert "| `tls.certificates` | FAIL |" in report and "shop.acme.com" in report
+    assert "| `certificate.valid` | FAIL |" in report and "shop.acme.com" in report
     assert f"| acme-ui | {before['acme-ui']} | {before['acme-ui'] + 1} | {before['acme-ui']} |" in report
     assert "| acme-api |" not in report, "only what this run changed is rolled back"
     suites = {s.get("name"): s for s in ET.parse(tmp_path / "release-local.xml").getroot()}

@@ -7,7 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from harness.deploy.release.outcome import Exit, ReleaseRecord, Status, Step
+from harness.checks.run import Status
+from harness.deploy.release.outcome import Exit, ReleaseRecord, Step
 from harness.deploy.release.report import junit, markdown
 
 from release_fakes import smoke_result

@@ -14,7 +14,7 @@ import yaml
 
 from harness.render.helmfile import environment_names
 from harness.checks.run import run_checks
-from harness.checks.registry import all_checks
+from harness.checks.registry import Subject, all_checks
 from harness.checks.report import FORMATS
 from harness.core.project import Project
 from harness.publish.environments import environment_scenarios
@@ -54,7 +54,7 @@ def test_reports_hold_no_secret_value():
     fields, never the values of Secrets."""
     scenarios = environment_scenarios(PROJECT, ENVIRONMENTS)
     secrets = set().union(*(secret_values([o.doc for o in s.manifests]) for s in scenarios))
-    outcomes = run_checks(scenarios, all_checks())
+    outcomes = run_checks(scenarios, all_checks(Subject.SCENARIO))
     reports = {name: render(outcomes) for name, render in FORMATS.items()}
     assert secrets and not [name for name, text in reports.items() if any(v in text for v in secrets)]
 

@@ -17,7 +17,8 @@ import pytest
 import trustme
 
 from harness.live import httpprobe
-from harness.checks.live_registry import Status, all_smoke_checks, run_check
+from harness.checks.registry import Subject, all_checks
+from harness.checks.run import Status, run_smoke
 from harness.live.settings import HttpSettings, SmokeSettings
 
 ASSET = "/assets/app.3f9a2c1b.js"
@@ -186,8 +187,8 @@ def exposed(healthy, site):
 
 def test_smoke_http_checks_pass_with_a_data_plane(exposed, site):
     settings = SmokeSettings(data_plane=True, http=site.settings)
-    for check in (c for c in all_smoke_checks() if c.id.startswith("http.")):
-        result = run_check(check, exposed, settings)
+    for check in (c for c in all_checks(Subject.SNAPSHOT) if c.id.startswith("http.")):
+        result = run_smoke(exposed, settings, [check])[0]
         assert result.status is Status.PASS, (check.id, result.findings)
 
 
@@ -196,8 +197,26 @@ def test_smoke_http_checks_probe_the_deployed_hosts(exposed, site):
     # Served by the same loopback site, whose certificate does not name the staging host.
     http = replace(site.settings, resolve={**site.settings.resolve, "api.staging.acme.com": "127.0.0.1"})
     settings = SmokeSettings(data_plane=True, http=http)
-    check = next(c for c in all_smoke_checks() if c.id == "http.api-health")
-    result = run_check(check, exposed, settings)
+    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == "http.api-health")
+    result = run_smoke(exposed, settings, [check])[0]
     assert result.status is Status.FAIL
     assert result.findings[0].object.name == "api.staging.acme.com"
     assert "TLS verification failed" in result.findings[0].message
+
+
+HTTP_BREAKS = [
+    ("http.tls", lambda site: setattr(site, "settings", replace(site.settings, https_port=1))),
+    ("http.redirect", lambda site: setattr(site.behaviour, "redirect_to", None)),
+    ("http.hsts", lambda site: setattr(site.behaviour, "hsts", "max-age=300")),
+    ("http.static-cache", lambda site: setattr(site.behaviour, "asset_cache", "no-store")),
+    ("http.api-health", lambda site: setattr(site.behaviour, "health_status", 503)),
+]
+
+
+@pytest.mark.parametrize(("check_id", "breaker"), HTTP_BREAKS, ids=[c for c, _ in HTTP_BREAKS])
+def test_each_http_check_fails_on_its_broken_behaviour(exposed, site, check_id, breaker):
+    """Through the registry: the check (not only its probe) turns the broken behaviour into a FAIL."""
+    breaker(site)
+    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == check_id)
+    result = run_smoke(exposed, SmokeSettings(data_plane=True, http=site.settings), [check])[0]
+    assert result.status is Status.FAIL and result.findings, check_id

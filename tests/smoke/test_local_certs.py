@@ -7,7 +7,8 @@ import ssl
 
 from harness.deploy.cluster import certs
 from harness.live.certificates import covers, dns_names, leaf
-from harness.checks.live_registry import Status, all_smoke_checks, run_check
+from harness.checks.registry import Subject, all_checks
+from harness.checks.run import Status, run_smoke
 
 
 def test_issued_chain_covers_hosts_and_verifies_against_the_ca(tmp_path):
@@ -29,9 +30,9 @@ def test_ca_is_reused_not_regenerated(tmp_path):
 def test_tls_check_accepts_a_locally_issued_secret(tmp_path, healthy, settings):
     chain, _ = certs.issue(certs.load_or_create_ca(tmp_path / "ca"), ["api.acme.com"])
     healthy.tls_secrets[0]["data"]["tls.crt"] = base64.b64encode(chain).decode()
-    check = next(c for c in all_smoke_checks() if c.id == "tls.certificates")
+    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == "certificate.valid")
     healthy.taken_at = leaf(chain).not_valid_before_utc
-    assert run_check(check, healthy, settings).status is Status.PASS
+    assert run_smoke(healthy, settings, [check])[0].status is Status.PASS
 
 
 def test_wildcards_cover_one_label_only():

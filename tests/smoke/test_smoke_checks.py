@@ -9,22 +9,23 @@ from typing import Callable
 import pytest
 
 from smoke_objects import NOW, NS, endpoint_slice, pod, release_secret, service, tls_secret
-from harness.checks.live_registry import Status, all_smoke_checks, run_check
+from harness.checks.registry import Subject, all_checks
+from harness.checks.run import Status, run_smoke
 from harness.live.settings import SmokeSettings
 from harness.live.snapshot import Snapshot
 
-API_CHECKS = [c for c in all_smoke_checks() if not c.id.startswith("http.")]
-HTTP_CHECKS = [c for c in all_smoke_checks() if c.id.startswith("http.")]
+API_CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if not c.id.startswith("http.")]
+HTTP_CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if c.id.startswith("http.")]
 
 
 def outcome(check_id: str, snap: Snapshot, settings: SmokeSettings):
-    check = next(c for c in all_smoke_checks() if c.id == check_id)
-    return run_check(check, snap, settings)
+    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == check_id)
+    return run_smoke(snap, settings, [check])[0]
 
 
 @pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.id)
 def test_passes_on_a_healthy_environment(check, healthy, settings):
-    result = run_check(check, healthy, settings)
+    result = run_smoke(healthy, settings, [check])[0]
     assert result.status is Status.PASS, result.findings
 
 
@@ -75,9 +76,9 @@ BREAKS: list[tuple[str, str, Callable]] = [
     ("networkpolicy.in-force", "default-deny-removed", lambda s, ca: s.network_policies.pop(0)),
     ("networkpolicy.in-force", "egress-only-policies",
      lambda s, ca: [p["spec"].update(policyTypes=["Egress"]) for p in s.network_policies]),
-    ("tls.certificates", "secret-missing", _ca_break("missing")),
-    ("tls.certificates", "host-not-covered", _ca_break("wrong-host")),
-    ("tls.certificates", "expires-in-3-days", _ca_break("expiring")),
+    ("certificate.valid", "secret-missing", _ca_break("missing")),
+    ("certificate.valid", "host-not-covered", _ca_break("wrong-host")),
+    ("certificate.valid", "expires-in-3-days", _ca_break("expiring")),
 ]
 
 
@@ -108,9 +109,9 @@ def test_terminating_pods_are_not_pending(healthy, settings):
 
 @pytest.mark.parametrize("check", HTTP_CHECKS, ids=lambda c: c.id)
 def test_http_checks_skip_without_data_plane_and_never_pass(check, healthy, settings):
-    result = run_check(check, healthy, settings)
+    result = run_smoke(healthy, settings, [check])[0]
     assert result.status is Status.SKIP
-    assert result.note == "skipped: no data plane"
+    assert result.skipped == "no data plane"
 
 
 @pytest.fixture
@@ -135,19 +136,19 @@ def gateway_env(healthy, ca) -> Snapshot:
     return healthy
 
 
-@pytest.mark.parametrize("check_id", ["tls.certificates", "exposure.internal"])
+@pytest.mark.parametrize("check_id", ["certificate.valid", "exposure.internal"])
 def test_gateway_environment_passes(gateway_env, settings, check_id):
     result = outcome(check_id, gateway_env, settings)
     assert result.status is Status.PASS, result.findings
 
 
 GATEWAY_BREAKS: list[tuple[str, str, Callable[[Snapshot], None]]] = [
-    ("tls.certificates", "listener-secret-missing", lambda s: s.tls_secrets.clear()),
-    ("tls.certificates", "secret-in-wrong-namespace", lambda s: s.tls_secrets[0]["metadata"].update(namespace=NS)),
-    ("tls.certificates", "host-outside-listener",
+    ("certificate.valid", "listener-secret-missing", lambda s: s.tls_secrets.clear()),
+    ("certificate.valid", "secret-in-wrong-namespace", lambda s: s.tls_secrets[0]["metadata"].update(namespace=NS)),
+    ("certificate.valid", "host-outside-listener",
      lambda s: s.gateways[0]["spec"]["listeners"][1].update(hostname="*.example.com")),
-    ("tls.certificates", "gateway-missing", lambda s: s.gateways.clear()),
-    ("tls.certificates", "certificate-for-another-host",
+    ("certificate.valid", "gateway-missing", lambda s: s.gateways.clear()),
+    ("certificate.valid", "certificate-for-another-host",
      lambda s: s.http_routes[0]["spec"].update(hostnames=["www.acme.com"])),
     ("exposure.internal", "route-to-database",
      lambda s: s.http_routes[0]["spec"]["rules"][0]["backendRefs"][0].update(name="acme-db")),

@@ -10,7 +10,7 @@ import pytest
 
 import factories as f
 from checking import refs, run_check
-from harness.checks.registry import all_checks, Needs
+from harness.checks.registry import Needs, Subject, all_checks
 from harness.render.scenario import Scenario
 
 API = "Deployment/acme/acme-api"
@@ -139,7 +139,7 @@ def test_check_reports_broken_manifest(check_id, make, obj, field):
     assert (check_id, obj, field) in refs(run_check(check_id, make()))
 
 
-SINGLE_CHART_CHECKS = [c.id for c in all_checks()
+SINGLE_CHART_CHECKS = [c.id for c in all_checks(Subject.SCENARIO)
                        if c.needs is Needs.ANY and not c.id.startswith(("upgrade.", "schema.", "render."))]
 
 

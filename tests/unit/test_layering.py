@@ -87,3 +87,23 @@ def test_layer_check_sees_an_upward_import() -> None:
     """The rule above can fail: checks.run imports render.scenario (down), never the reverse."""
     assert (LAYERS[layer_of("harness.render.scenario")] < LAYERS[layer_of("harness.checks.run")])
     assert any(target.startswith("harness.render") for _, target in harness_imports("harness.checks.run"))
+
+
+# Each check family reads one subject: render families never import the live path, smoke
+# families never import the render path (the framework modules above them may import both).
+SUBJECT_PATHS = {"harness.checks.render": "harness.live", "harness.checks.smoke": "harness.render"}
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m.startswith(tuple(SUBJECT_PATHS))],
+                         ids=[m for m in MODULES if m.startswith(tuple(SUBJECT_PATHS))])
+def test_check_families_read_only_their_subject(module: str) -> None:
+    forbidden = next(v for k, v in SUBJECT_PATHS.items() if module.startswith(k))
+    crossing = [f"line {line}: {target}" for line, target in harness_imports(module)
+                if target == forbidden or target.startswith(forbidden + ".")]
+    assert not crossing, f"{module} imports the other subject's path: {crossing}"
+
+
+def test_subject_rule_sees_a_crossing() -> None:
+    """The rule above can fail: the framework's runner imports both paths, which a family may not."""
+    targets = {target for _, target in harness_imports("harness.checks.run")}
+    assert any(t.startswith("harness.live") for t in targets) and any(t.startswith("harness.render") for t in targets)

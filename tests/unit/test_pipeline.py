@@ -17,8 +17,8 @@ def test_failed_render_skips_other_checks_and_reports_itself():
 def test_environment_checks_only_run_on_environment_scenarios():
     chart_case = f.scenario(f.deployment())
     environment = f.scenario(f.deployment(), is_environment=True)
-    ran = {(o.scenario, o.check.id) for o in run_checks([chart_case], select_checks(["isolation.flows"]))}
+    ran = {(o.subject, o.check.id) for o in run_checks([chart_case], select_checks(["isolation.flows"]))}
     assert ran == set()
     environment.name = "env/unit"
-    ran = {(o.scenario, o.check.id) for o in run_checks([environment], select_checks(["isolation.flows"]))}
+    ran = {(o.subject, o.check.id) for o in run_checks([environment], select_checks(["isolation.flows"]))}
     assert ran == {("env/unit", "isolation.flows")}

@@ -1,3 +1,3 @@
 """Importing this package registers every smoke check."""
 
-from . import disruption, exposure, http, policies, releases, services, tls, workloads  # noqa: F401
+from . import certificate, disruption, exposure, http, policies, releases, services, workloads  # noqa: F401

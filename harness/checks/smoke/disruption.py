@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 @smoke_check("pdb.allows-disruption", "every PodDisruptionBudget currently allows at least one disruption")
-def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") == "PodDisruptionBudget" and snap.named(snap.pdbs, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released PodDisruptionBudget missing from the cluster")
@@ -26,7 +25,7 @@ def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: SmokeC
 
 
 @smoke_check("hpa.bounds", "every released HPA exists with its min/max, and its Deployment's replicas lie within them")
-def hpa_bounds(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def hpa_bounds(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") != "HorizontalPodAutoscaler":
             continue

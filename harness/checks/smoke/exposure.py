@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 
@@ -19,7 +18,7 @@ def _internal(svc: Obj, settings: SmokeSettings) -> bool:
 
 
 @smoke_check("exposure.internal", "no LoadBalancer, NodePort, external IP, Ingress or HTTPRoute reaches the database or metrics")
-def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     internal = {s["metadata"]["name"] for s in snap.services if _internal(s, settings)}
     for svc in snap.services:
         if svc["metadata"]["name"] not in internal:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from ..registry import CheckSkipped, Finding
+from ..registry import Check, CheckSkipped, Finding, smoke_check
 from ...live import httpprobe
-from ..live_registry import SmokeCheck, smoke_check
 from ...live.settings import HttpSettings, SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-def _run(settings: SmokeSettings, check: SmokeCheck, hosts: list[str],
+def _run(settings: SmokeSettings, check: Check, hosts: list[str],
          probe: Callable[[str, HttpSettings], list[str]]) -> Iterable[Finding]:
     if not settings.data_plane:
         raise CheckSkipped("no data plane")
@@ -42,25 +41,25 @@ def _api(snap: Snapshot, settings: SmokeSettings) -> list[str]:
 
 
 @smoke_check("http.tls", "HTTPS handshake verifies: trusted chain, SAN covers the host, TLS >= 1.2")
-def http_tls(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def http_tls(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_tls)
 
 
 @smoke_check("http.redirect", "plain HTTP redirects to HTTPS on the same host")
-def http_redirect(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def http_redirect(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_redirect)
 
 
 @smoke_check("http.hsts", "HTTPS answers carry Strict-Transport-Security with a long max-age")
-def http_hsts(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def http_hsts(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings), httpprobe.probe_hsts)
 
 
 @smoke_check("http.static-cache", "index.html revalidates; fingerprinted assets are long-cacheable")
-def http_static_cache(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def http_static_cache(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings), httpprobe.probe_static_cache)
 
 
 @smoke_check("http.api-health", "the API's health endpoint answers 200 over HTTPS")
-def http_api_health(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def http_api_health(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _api(snap, settings), httpprobe.probe_health)

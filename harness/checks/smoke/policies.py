@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...core.selectors import selector_matches
 from ...live.settings import SmokeSettings
@@ -22,7 +21,7 @@ def _isolates_ingress(policy: Obj) -> bool:
 
 
 @smoke_check("networkpolicy.in-force", "released NetworkPolicies exist and every Acme pod is selected by an ingress policy")
-def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") == "NetworkPolicy" and snap.named(snap.network_policies, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released NetworkPolicy missing from the cluster")

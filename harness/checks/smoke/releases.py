@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.releases import revisions
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 @smoke_check("release.deployed", "every expected Helm release's newest revision is deployed (at the expected revision)")
-def release_deployed(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def release_deployed(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     found = revisions(snap.release_secrets)
     for name in settings.releases:
         ref = {"metadata": {"name": name, "namespace": snap.namespace}}

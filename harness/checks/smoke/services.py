@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
@@ -24,7 +23,7 @@ def ready_endpoints(snap: Snapshot, service: str) -> int:
 
 
 @smoke_check("service.endpoints", "every Service has at least one ready endpoint in its EndpointSlices")
-def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") == "Service" and snap.named(snap.services, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released Service missing from the cluster")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from ..registry import Finding
-from ..live_registry import SmokeCheck, smoke_check
+from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 @smoke_check("deployment.rolled-out", "every released Deployment exists with all replicas updated and available")
-def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") == "Deployment" and snap.named(snap.deployments, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released Deployment missing from the cluster")
@@ -39,7 +38,7 @@ def _age(snap: Snapshot, timestamp: str) -> float:
 
 
 @smoke_check("pod.healthy", "no pod Pending past the deadline or crash-looping")
-def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for pod in snap.pods:
         if pod["metadata"].get("deletionTimestamp"):
             continue  # terminating pods of a finished rollout are on their way out

@@ -16,7 +16,8 @@ from ..cluster.client import api_client, reachable
 from ..cluster.settings import ClusterSettings
 from ...core.errors import HarnessError
 from ...core.project import Project
-from ...checks import live_report as smoke_report
+from ...checks import report as smoke_report
+from ...checks.run import Status
 from ..smoke import runner
 from ...live import snapshot
 from ...live.releases import revisions
@@ -25,7 +26,7 @@ from ...live.settings import SmokeSettings
 from ..target import Target, require_confirmation, target_for
 from . import preflight
 from .deploy import helmfile_apply, helmfile_diff, tool_env
-from .outcome import Exit, ReleaseRecord, Status, Step
+from .outcome import Exit, ReleaseRecord, Step
 
 # Right after an apply pods are still starting (kwok: 1-3 s plus minReadySeconds; real
 # clusters: image pulls): smoke failures are retried this long before they count.
@@ -84,7 +85,7 @@ class _Run:
             self.record.smoke_after_rollback = outcomes
         else:
             self.record.smoke = outcomes
-        return not runner.failed(outcomes), smoke_report.summary(outcomes), smoke_report.table(outcomes)
+        return not runner.failed(outcomes), smoke_report.summary(outcomes), smoke_report.to_table(outcomes)
 
 
 def release(project: Project, options: ReleaseOptions, log: Callable[[str], None] = print) -> ReleaseRecord:

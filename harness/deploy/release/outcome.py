@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from ...checks.live_registry import Outcome as SmokeOutcome
+from ...checks.run import Outcome as SmokeOutcome
+from ...checks.run import Status
 
 
 class Exit(IntEnum):
@@ -19,16 +20,10 @@ class Exit(IntEnum):
     NEEDS_HUMAN = 6  # smoke failed and rollback failed, or the rolled-back revision still fails smoke
 
 
-class Status:
-    PASS = "PASS"
-    FAIL = "FAIL"
-    SKIP = "SKIP"
-
-
 @dataclass
 class Step:
     name: str
-    status: str
+    status: Status
     seconds: float
     detail: str  # one line for the summary table
     output: str = ""  # the long form (a diff, failure lines) for the Markdown report

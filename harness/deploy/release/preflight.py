@@ -10,13 +10,13 @@ from typing import Callable
 from ...publish.lint import lint
 from ...core.manifests import Manifests
 from ...render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
-from ...checks.run import Outcome, run_checks
+from ...checks.run import Outcome, Status, run_checks
 from ...core.project import Project
 from ...checks.registry import select_checks
 from ...render.renderer import Renderer
 from ...live.releases import revisions
 from ...live.snapshot import Obj
-from .outcome import Status, Step
+from .outcome import Step
 
 
 def timed(name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
@@ -45,9 +45,9 @@ def run_unittest(project: Project) -> tuple[bool, str, str]:
 
 
 def _failures(outcomes: list[Outcome]) -> tuple[bool, str, str]:
-    failed = [o for o in outcomes if o.findings]
+    failed = [o for o in outcomes if o.status is Status.FAIL]
     lines = [f"{f.check_id} {f.scenario} {f.object or '-'} {f.field}: {f.message}" for o in failed for f in o.findings]
-    skipped = sum(1 for o in outcomes if o.skipped)
+    skipped = sum(o.status is Status.SKIP for o in outcomes)
     return not failed, f"{len(outcomes)} check runs, {len(failed)} failed, {skipped} skipped", "\n".join(lines)
 
 

@@ -1,14 +1,17 @@
-"""The release report: Markdown for people (a CI job summary, a PR comment) and JUnit XML for
-the CI system's test view. A skipped step or smoke check is shown as skipped, never as passed."""
+"""The release report: Markdown for people (a CI job summary, a PR comment), JUnit XML for
+the CI system's test view, and each smoke run's own JUnit and JSON (as `harness smoke` writes
+them). A skipped step or smoke check is shown as skipped, never as passed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ...checks.live_registry import Outcome as SmokeOutcome
-from ...checks.live_registry import Status as SmokeStatus
+from ...checks.report import FORMATS, add_suites, details
+from ...checks.run import Outcome as SmokeOutcome
+from ...checks.run import Status
 from .flow import elapsed
-from .outcome import Exit, ReleaseRecord, Status
+from .outcome import Exit, ReleaseRecord
 
 _VERDICT = {
     Exit.RELEASED: "released: every smoke check passed",
@@ -26,8 +29,7 @@ def _cell(text: str) -> str:
 def _smoke_rows(outcomes: list[SmokeOutcome]) -> list[str]:
     rows = ["| check | result | detail |", "|---|---|---|"]
     for o in outcomes:
-        detail = o.note or "; ".join(f"{f.object or '-'} {f.field}: {f.message}" for f in o.findings)
-        rows.append(f"| `{o.check.id}` | {o.status.value} | {_cell(detail)} |")
+        rows.append(f"| `{o.check.id}` | {o.status.value} | {_cell('; '.join(details(o)))} |")
     return rows
 
 
@@ -72,19 +74,20 @@ def junit(record: ReleaseRecord) -> str:
             ET.SubElement(case, "skipped", message=step.detail)
     for label, outcomes in (("smoke", record.smoke), ("smoke-after-rollback", record.smoke_after_rollback)):
         if outcomes:
-            _smoke_suite(suites, f"{label}/{record.env}", outcomes)
+            add_suites(suites, outcomes, f"{label}/{record.env}")
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _smoke_suite(parent: ET.Element, name: str, outcomes: list[SmokeOutcome]) -> None:
-    suite = ET.SubElement(parent, "testsuite", name=name, tests=str(len(outcomes)),
-                          failures=str(sum(o.status is SmokeStatus.FAIL for o in outcomes)),
-                          skipped=str(sum(o.status is SmokeStatus.SKIP for o in outcomes)), errors="0")
-    for outcome in outcomes:
-        case = ET.SubElement(suite, "testcase", classname=name.replace("/", "."), name=outcome.check.id)
-        if outcome.status is SmokeStatus.FAIL:
-            failure = ET.SubElement(case, "failure", message=outcome.check.description)
-            failure.text = "\n".join(f"{f.object or '-'} {f.field}: {f.message}" for f in outcome.findings)
-        elif outcome.status is SmokeStatus.SKIP:
-            ET.SubElement(case, "skipped", message=outcome.note)
+
+def write(record: ReleaseRecord, directory: Path) -> list[Path]:
+    """release-ENV.md and .xml, plus smoke[-after-rollback]-ENV.xml and .json for each smoke run."""
+    directory.mkdir(parents=True, exist_ok=True)
+    texts = {f"release-{record.env}.md": markdown(record), f"release-{record.env}.xml": junit(record)}
+    for label, outcomes in (("smoke", record.smoke), ("smoke-after-rollback", record.smoke_after_rollback)):
+        if outcomes:
+            texts[f"{label}-{record.env}.xml"] = FORMATS["junit"](outcomes)
+            texts[f"{label}-{record.env}.json"] = FORMATS["json"](outcomes)
+    for name, text in texts.items():
+        (directory / name).write_text(text)
+    return [directory / name for name in texts]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ...core.errors import HarnessError
-from ...checks import live_report as report
+from ...checks.report import FORMATS, summary
+from ...checks.run import Outcome
 from . import runner
 from ...live import snapshot
 from ...live.settings import HttpSettings, SmokeSettings
@@ -39,7 +41,10 @@ def parser() -> argparse.ArgumentParser:
                    help="whether containers run (auto: no for local, yes otherwise); HTTP checks need one")
     p.add_argument("--resolve", action="append", default=[], metavar="HOST=ADDRESS", help="like curl --resolve")
     p.add_argument("--ca-file", help="CA bundle for the HTTPS checks (default: system trust store)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=sorted(FORMATS), default="table")
+    p.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    p.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    p.add_argument("--json", type=Path, help="also write a JSON report here")
     return p
 
 
@@ -58,11 +63,31 @@ def main(argv: list[str] | None = None) -> int:
         if not reachable(api, timeout=5):
             raise HarnessError(f"{args.env}: API server not reachable (kubeconfig {target.kubeconfig or '$KUBECONFIG'})")
         outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only)
+        _write(args, outcomes)
     except HarnessError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2  # bad input or environment; 1 means a smoke check failed
-    print(report.table(outcomes) if args.format == "table" else report.as_json(outcomes))
+    except OSError as err:  # an unwritable --output/--junit/--json path
+        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
     return 1 if runner.failed(outcomes) else 0
+
+
+def _write(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
+    report = FORMATS[args.format](outcomes)
+    if args.output:
+        _save(args.output, report)
+        print(summary(outcomes))
+    else:
+        sys.stdout.write(report)
+    for path, fmt in ((args.junit, "junit"), (args.json, "json")):
+        if path:
+            _save(path, FORMATS[fmt](outcomes))
+
+
+def _save(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -5,18 +5,14 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from ...checks.live_registry import Outcome, Status, all_smoke_checks, run_check
+from ...checks.registry import Subject, select_checks
+from ...checks.run import Outcome, failed, run_smoke
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 def run(snapshot: Snapshot, settings: SmokeSettings, only: list[str] | None = None) -> list[Outcome]:
-    checks = [c for c in all_smoke_checks() if not only or any(c.id == o or c.id.startswith(o + ".") for o in only)]
-    return [run_check(check, snapshot, settings) for check in checks]
-
-
-def failed(outcomes: list[Outcome]) -> bool:
-    return any(o.status is Status.FAIL for o in outcomes)
+    return run_smoke(snapshot, settings, select_checks(only, Subject.SNAPSHOT))
 
 
 def run_until_settled(load: Callable[[], Snapshot], settings: SmokeSettings, wait_seconds: float,

@@ -7,14 +7,13 @@ from __future__ import annotations
 import base64
 from typing import Iterable
 
-from ..registry import Finding
+from ..registry import Check, Finding, smoke_check
 from ...live.certificates import covers, days_left, dns_names, leaf
-from ..live_registry import SmokeCheck, smoke_check
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 
 
-def _certificate(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck, secret: Obj,
+def _certificate(snap: Snapshot, settings: SmokeSettings, check: Check, secret: Obj,
                  hosts: list[str]) -> Iterable[Finding]:
     try:
         cert = leaf(base64.b64decode(secret["data"]["tls.crt"]))
@@ -33,7 +32,7 @@ def _certificate(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck, sec
         yield check.finding(secret, "data[tls.crt]", "certificate not valid yet", "Secret")
 
 
-def _ingresses(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def _ingresses(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for ing in snap.ingresses:
         for index, tls in enumerate(ing.get("spec", {}).get("tls") or []):
             name = tls.get("secretName")
@@ -49,7 +48,7 @@ def _https_listeners(gateway: Obj, section: str | None) -> list[Obj]:
             if listener.get("protocol") == "HTTPS" and (section is None or listener.get("name") == section)]
 
 
-def _routes(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+def _routes(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for route in snap.http_routes:
         for ref in route.get("spec", {}).get("parentRefs") or []:
             gw_ns = ref.get("namespace", snap.namespace)
@@ -76,7 +75,7 @@ def _routes(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Itera
                             yield from _certificate(snap, settings, check, secret, [host])
 
 
-@smoke_check("tls.certificates", "every Ingress/Gateway TLS Secret holds a certificate for its hosts valid for N more days")
-def tls_certificates(snap: Snapshot, settings: SmokeSettings, check: SmokeCheck) -> Iterable[Finding]:
+@smoke_check("certificate.valid", "every Ingress/Gateway TLS Secret holds a certificate for its hosts valid for N more days")
+def certificate_valid(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from _ingresses(snap, settings, check)
     yield from _routes(snap, settings, check)

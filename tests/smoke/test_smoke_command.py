@@ -1,0 +1,58 @@
+"""The smoke command writes the same report formats as `harness check`: table, JUnit and JSON.
+The cluster side is faked here (a healthy snapshot); tests/e2e runs the command for real."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from harness.checks.registry import Subject, all_checks
+from harness.deploy.smoke import __main__ as smoke
+from harness.deploy.target import Target
+from harness.live.snapshot import Snapshot
+
+
+@pytest.fixture
+def fake_cluster(monkeypatch, healthy: Snapshot) -> Snapshot:
+    monkeypatch.setattr(smoke, "target_for", lambda env, kubeconfig, context: Target(env, Path("kubeconfig"), "ctx"))
+    monkeypatch.setattr(smoke, "api_client", lambda kubeconfig, context: object())
+    monkeypatch.setattr(smoke, "reachable", lambda api, timeout: True)
+    monkeypatch.setattr(smoke.snapshot, "load", lambda api, namespace: healthy)
+    return healthy
+
+
+def test_junit_and_json_reports_beside_the_table(fake_cluster, tmp_path, capsys):
+    junit, report = tmp_path / "reports" / "smoke-local.xml", tmp_path / "reports" / "smoke-local.json"
+    assert smoke.main(["--env", "local", "--junit", str(junit), "--json", str(report)]) == 0
+    table = capsys.readouterr().out
+    assert "pod.healthy" in table and "SKIP" in table
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("name") == "local/acme" and suite.get("tests") == str(len(all_checks(Subject.SNAPSHOT)))
+    assert suite.get("failures") == "0" and suite.find("testcase[@name='http.tls']/skipped") is not None
+    data = json.loads(report.read_text())
+    assert data["findings"] == [] and {s["check"] for s in data["skipped"]} == {
+        c.id for c in all_checks(Subject.SNAPSHOT) if c.family == "http"}
+
+
+def test_a_failed_check_is_a_junit_failure_and_exit_1(fake_cluster, tmp_path):
+    fake_cluster.pdbs[0]["status"]["disruptionsAllowed"] = 0
+    junit = tmp_path / "smoke.xml"
+    assert smoke.main(["--env", "local", "--only", "pdb", "--format", "json", "--output", str(tmp_path / "s.json"),
+                       "--junit", str(junit)]) == 1
+    case = ET.parse(junit).getroot().find("testsuite/testcase[@name='pdb.allows-disruption']")
+    assert "status.disruptionsAllowed" in case.find("failure").text
+    assert json.loads((tmp_path / "s.json").read_text())["findings"][0]["check"] == "pdb.allows-disruption"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--only", "nosuch"], "unknown check id `nosuch`"),
+    (["--only", "tls.hosts"], "`tls.hosts` names render checks, not smoke checks"),
+    (["--junit", "/proc/smoke.xml"], "/proc/smoke.xml"),
+], ids=["unknown-id", "render-check", "unwritable-junit"])
+def test_bad_input_is_one_line_and_exit_2(fake_cluster, capsys, args, message):
+    assert smoke.main(["--env", "local", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
