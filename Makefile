@@ -30,8 +30,17 @@ help: ## list every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
-tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes) into the cache; link .tools/bin
+tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes) and the local images into the cache; link .tools/bin
 	@tools/build-tools.sh
+
+.PHONY: images
+images: ## build (or reuse) the local cluster's images from pinned inputs; index at .tools/images/index.json
+	@tools/build-tools.sh images
+
+.PHONY: images-lock
+images-lock: ## re-pin the images' Debian packages to apt's current candidates (images/debian.lock.json)
+	@ACME_BUILD_IMAGES=0 tools/build-tools.sh images
+	@$(TOOLS_BIN)/acme-image lock -root $(ROOT)
 
 .PHONY: venv
 venv: $(VENV)/.installed ## create the Python virtual environment with pinned dependencies

@@ -21,7 +21,10 @@ command -v go >/dev/null || fail "no Go toolchain on PATH; install Go >= 1.26 (s
 mkdir -p "$bindir" "$cache"
 
 family_key() { # content hash of everything that decides the build output
-  { cat "$1/go.mod" "$1/go.sum" "$1/tool.env"; echo "$build_recipe $(go env GOVERSION)"; } | sha256sum | cut -c1-16
+  # A family with its own sources (cmd/) hashes them too; the others' keys stay as they were.
+  { cat "$1/go.mod" "$1/go.sum" "$1/tool.env"
+    [ -d "$1/cmd" ] && find "$1/cmd" -type f | LC_ALL=C sort | xargs cat
+    echo "$build_recipe $(go env GOVERSION)"; } | sha256sum | cut -c1-16
 }
 
 with_progress() { # runs "$@" printing elapsed time every 30 s so long builds show life
@@ -122,3 +125,11 @@ if [ ${#families[@]} -eq 0 ]; then
   for f in "$root"/tools/*/tool.env; do families+=("$(basename "$(dirname "$f")")"); done
 fi
 for family in "${families[@]}"; do build_family "$family"; done
+# The local cluster's images come from the images family's builder; it reuses every image whose
+# inputs are unchanged (docs/local-images.md). ACME_BUILD_IMAGES=0 builds only the builder.
+for family in "${families[@]}"; do
+  if [ "$family" = images ] && [ "${ACME_BUILD_IMAGES:-1}" = 1 ]; then
+    "$bindir/acme-image" build -root "$root" -cache "$cache" -index "$root/.tools/images/index.json" \
+      || fail "building the local images failed (see above); retry with: make images"
+  fi
+done

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -58,6 +63,41 @@ class Postgres:
         proc = subprocess.run([self.bindir / "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
                               env={**os.environ, **self.env(database)}, capture_output=True, text=True, check=True)
         return proc.stdout.strip()
+
+
+@contextmanager
+def running_postgres() -> Iterator[Postgres]:
+    """A throwaway PostgreSQL cluster (Debian's server) on 127.0.0.1 with role `acme` (password auth) owning database `acme`."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not candidates:
+        missing("no PostgreSQL server from Debian's packages")
+    bindir = candidates[-1].parent
+    # initdb refuses to run as root: run the server as the package's `postgres` user then.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    base = Path(tempfile.mkdtemp(prefix="acme-pg-"))
+    if as_user:
+        entry = pwd.getpwnam("postgres")
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+    data, port, password = base / "data", free_port(), "s3cret-for-tests"
+    subprocess.run([*as_user, bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
+                    "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base}"
+    subprocess.run([*as_user, bindir / "pg_ctl", "-D", data, "-o", options, "-l", base / "server.log", "-w", "start"],
+                   check=True, capture_output=True)
+    try:
+        admin = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "postgres"}
+        for sql in (f"CREATE ROLE acme LOGIN CREATEDB PASSWORD '{password}'",
+                    "CREATE DATABASE acme OWNER acme"):
+            subprocess.run([bindir / "psql", "-X", "-q", "-d", "postgres", "-c", sql], env=admin, check=True,
+                           capture_output=True)
+        # From here on only password logins over TCP, like the backup pod's.
+        hba = data / "pg_hba.conf"
+        hba.write_text("local all postgres trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
+        subprocess.run([*as_user, bindir / "pg_ctl", "-D", data, "reload"], check=True, capture_output=True)
+        yield Postgres(bindir, port, "acme", password)
+    finally:
+        subprocess.run([*as_user, bindir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @dataclass(frozen=True)

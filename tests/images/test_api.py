@@ -1,0 +1,141 @@
+"""The stand-in API from its image against Debian's real PostgreSQL on loopback.
+
+The binary is static, so it runs straight from the unpacked image: readiness follows the
+database and the credentials, the items resource reads and writes the table, metrics are served
+on the metrics port and pushed to METRICS_URL in the Pushgateway's URL scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+from running import get, stop, wait_for_http
+from services import free_port
+
+
+@pytest.fixture(scope="session")
+def api_binary(images, tmp_path_factory) -> Path:
+    root = images["api"].extract(tmp_path_factory.mktemp("api-image"))
+    return root / images["api"].config["Entrypoint"][0].lstrip("/")
+
+
+class Pushes:
+    """A loopback receiver that records every push (method, path, body)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str, str]] = []
+        self.arrived = threading.Event()
+
+
+@pytest.fixture
+def pushes() -> Iterator[tuple[str, Pushes]]:
+    record = Pushes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            record.received.append((self.command, self.path, body))
+            record.arrived.set()
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", record
+    server.shutdown()
+    server.server_close()
+
+
+def database_url(postgres, password: str | None = None, port: int | None = None) -> str:
+    secret = quote(password if password is not None else postgres.password, safe="")
+    return f"postgresql://{postgres.user}:{secret}@127.0.0.1:{port or postgres.port}/acme?sslmode=disable"
+
+
+@pytest.fixture
+def start_api(api_binary, tmp_path):
+    """start_api(env) -> (app URL, metrics URL); every process is stopped after the test."""
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start(env: dict[str, str]) -> tuple[str, str]:
+        port, metrics_port = free_port(), free_port()
+        log = (tmp_path / f"api-{port}.log").open("w")
+        process = subprocess.Popen([api_binary], env={"PORT": str(port), "METRICS_PORT": str(metrics_port), **env},
+                                   stdout=log, stderr=subprocess.STDOUT)
+        started.append((process, log))
+        app = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{app}/healthz/live", process)
+        return app, f"http://127.0.0.1:{metrics_port}"
+
+    yield start
+    for process, log in started:
+        stop(process)
+        log.close()
+
+
+def test_ready_and_items_with_the_right_credentials(postgres, start_api) -> None:
+    app, metrics = start_api({"POSTGRES_URL": database_url(postgres)})
+    assert get(f"{app}/healthz/ready")[0] == 200
+    status, _, body = get(f"{app}/v1/items", data=json.dumps({"name": "first item"}).encode(), method="POST")
+    assert status == 201, body
+    created = json.loads(body)
+    status, headers, body = get(f"{app}/v1/items")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert created in json.loads(body)["items"]
+    # The row really is in PostgreSQL, not in the process.
+    assert postgres.psql("acme", f"SELECT name FROM items WHERE id = {created['id']}") == "first item"
+    status, _, text = get(f"{metrics}/metrics")
+    assert status == 200
+    assert 'acme_api_http_requests_total{handler="POST /v1/items",code="201"} 1' in text.decode()
+    assert "acme_api_database_up 1" in text.decode()
+
+
+def test_bad_request_body_is_refused(postgres, start_api) -> None:
+    app, _ = start_api({"POSTGRES_URL": database_url(postgres)})
+    status, _, body = get(f"{app}/v1/items", data=b'{"name": ""}', method="POST")
+    assert status == 400 and b"1-200 characters" in body
+
+
+@pytest.mark.parametrize("broken", ["password", "port"], ids=["wrong-password", "nothing-listening"])
+def test_not_ready_but_live_without_the_database(postgres, start_api, broken) -> None:
+    url = database_url(postgres, password="wrong") if broken == "password" else database_url(postgres, port=free_port())
+    app, metrics = start_api({"POSTGRES_URL": url})
+    status, _, body = get(f"{app}/healthz/ready")
+    assert status == 503 and json.loads(body)["status"] == "database unreachable"
+    assert get(f"{app}/healthz/live")[0] == 200
+    assert "acme_api_database_up 0" in get(f"{metrics}/metrics")[2].decode()
+
+
+def test_pushes_metrics_to_the_collector(postgres, start_api, pushes) -> None:
+    collector, record = pushes
+    start_api({"POSTGRES_URL": database_url(postgres), "METRICS_URL": collector, "PUSH_INTERVAL_SECONDS": "1"})
+    assert record.arrived.wait(10), "no push within 10 s"
+    method, path, body = record.received[0]
+    assert method == "PUT" and path.startswith("/metrics/job/acme-api/instance/")
+    assert "# TYPE acme_api_http_requests_total counter" in body
+
+
+def test_missing_database_url_is_one_line_and_exit_2(api_binary) -> None:
+    result = subprocess.run([api_binary], env={}, capture_output=True, text=True, timeout=10)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("POSTGRES_URL is required (postgresql://user:password@host:port/database)")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_sigterm_drains_and_exits_cleanly(postgres, api_binary, tmp_path) -> None:
+    port = free_port()
+    process = subprocess.Popen([api_binary], env={"POSTGRES_URL": database_url(postgres), "PORT": str(port),
+                                                  "METRICS_PORT": str(free_port())},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_http(f"http://127.0.0.1:{port}/healthz/live", process)
+    assert stop(process) == 0
