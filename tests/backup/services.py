@@ -53,6 +53,12 @@ class Postgres:
     port: int
     user: str
     password: str
+    data: Path | None = None
+    as_user: tuple[str, ...] = ()
+
+    def pg_ctl(self, *args: str) -> None:
+        """Control the server itself (stop it, say) as the user it runs as."""
+        subprocess.run([*self.as_user, self.bindir / "pg_ctl", "-D", self.data, *args], check=True, capture_output=True)
 
     def env(self, database: str) -> dict[str, str]:
         """libpq variables for a TCP connection with a password, as the CronJob connects."""
@@ -94,7 +100,7 @@ def running_postgres() -> Iterator[Postgres]:
         hba = data / "pg_hba.conf"
         hba.write_text("local all postgres trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
         subprocess.run([*as_user, bindir / "pg_ctl", "-D", data, "reload"], check=True, capture_output=True)
-        yield Postgres(bindir, port, "acme", password)
+        yield Postgres(bindir, port, "acme", password, data, tuple(as_user))
     finally:
         subprocess.run([*as_user, bindir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

@@ -221,3 +221,9 @@ def test_upgrade_accepts_an_immutable_field_the_chart_keeps_from_the_live_object
     assert run_check("upgrade.immutable-fields", broken([kept], baseline=before)) == []
     assert refs(run_check("upgrade.immutable-fields", broken([others], baseline=before))) == {
         ("upgrade.immutable-fields", "StatefulSet/acme/acme-db", "spec.serviceName")}
+
+
+def test_liveness_with_readiness_handler_and_other_timing_is_reported():
+    same_check = {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 20, "failureThreshold": 6}
+    findings = run_check("probes.liveness-differs", broken(env_of({"livenessProbe": same_check})))
+    assert [x.field for x in findings] == [f"{CONTAINER}.livenessProbe"] and "same check" in findings[0].message

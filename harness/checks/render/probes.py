@@ -39,12 +39,23 @@ def ports(scenario, check):
                                         f"port {port!r} is not a port of container {container.get('name')}")
 
 
-@check("probes.liveness-differs", "liveness is not a copy of readiness (a slow dependency must not restart pods)")
+_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+
+
+def _handler(probe: dict) -> dict:
+    """What a probe runs, without its timing: two probes with the same handler fail together."""
+    return {key: probe[key] for key in _HANDLERS if key in probe}
+
+
+@check("probes.liveness-differs",
+       "liveness does not run the same check as readiness (a slow dependency must not restart pods)")
 def liveness_differs(scenario, check):
     for owner, container, path in _serving_containers(scenario):
-        liveness = container.get("livenessProbe")
-        if liveness and liveness == container.get("readinessProbe"):
-            yield check.finding(owner, f"{path}.livenessProbe", "identical to readinessProbe")
+        liveness, readiness = container.get("livenessProbe"), container.get("readinessProbe")
+        if liveness and readiness and _handler(liveness) == _handler(readiness):
+            detail = "identical to readinessProbe" if liveness == readiness else \
+                "runs the same check as readinessProbe (only the timing differs)"
+            yield check.finding(owner, f"{path}.livenessProbe", detail)
 
 
 @check("probes.startup", "a startupProbe wherever there is a livenessProbe")
