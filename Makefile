@@ -79,9 +79,13 @@ test-rules: tools ## promtool unit tests of the alert rules the observability su
 backup-deps: ## PostgreSQL + AWS CLI (Debian) and moto's S3 server (own venv) for the backup round trip
 	@tests/backup/install-deps.sh
 
+.PHONY: collector-deps
+collector-deps: ## the real Pushgateway (Debian's package, pinned, unpacked under .cache/collector) for tests/collector
+	@tests/collector/install-deps.sh
+
 .PHONY: pytest
-pytest: deps venv backup-deps ## run the Python test suite without the cluster tests (unit, render, backup round trip)
-	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 $(PY) -m pytest -m "not e2e" || rc=$$?; \
+pytest: deps venv backup-deps collector-deps ## run the Python test suite without the cluster tests (unit, render, backup and collector round trips)
+	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 ACME_REQUIRE_COLLECTOR_DEPS=1 $(PY) -m pytest -m "not e2e" || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
@@ -115,8 +119,9 @@ e2e: deps tools venv ## cluster tests: start the cluster if needed, validate eve
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
 .PHONY: bench
-bench: tools venv ## benchmarks: render matrix vs plain helm, cluster start/apply/smoke (recreates the local cluster)
+bench: tools venv collector-deps ## benchmarks: render matrix vs plain helm, collector restart, cluster start/apply/smoke (recreates the local cluster)
 	@$(PY) benchmarks/render_bench.py
+	@$(PY) benchmarks/collector_restart.py
 	@$(PY) benchmarks/cluster_bench.py
 
 .PHONY: release

@@ -63,8 +63,8 @@ def test_password_survives_upgrades_and_never_leaks(api, cluster, deployed, harn
     ns = deployed.namespace
     password = _password(api, ns)
     chart = str(cluster.project.charts_dir / PLATFORM)
-    outputs = [_helm(cluster, "upgrade", PLATFORM, chart, "--reuse-values", "--set", "metrics-collector.replicas=2",
-                     "--wait", "--timeout", "120s")]
+    outputs = [_helm(cluster, "upgrade", PLATFORM, chart, "--reuse-values",
+                     "--set", "metrics-collector.persistence.interval=30s", "--wait", "--timeout", "120s")]
     assert _password(api, ns) == password, "helm upgrade generated a new database password"
     outputs.append(_helmfile_apply(cluster))  # back to the environment's values, through helm-diff
     assert _password(api, ns) == password, "helmfile apply generated a new database password"

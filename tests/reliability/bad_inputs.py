@@ -56,6 +56,9 @@ CHART_CASES = [
     chart("api-replicas-zero", "acme-api", "autoscaling: {enabled: false}\nreplicaCount: 0\n", r"/replicaCount"),
     chart("api-hpa-min-zero", "acme-api", "autoscaling: {minReplicas: 0}\n", r"/autoscaling/minReplicas"),
     chart("collector-replicas-zero", "acme-platform", "metrics-collector: {replicas: 0}\n", r"/replicas"),
+    # a second Pushgateway replica serves stale copies of re-pushed groups
+    chart("collector-replicas-two", "acme-platform", "metrics-collector: {replicas: 2}\n",
+          r"/replicas': maximum: got 2, want 1"),
     # rollout that can never progress
     chart("api-surge-and-unavailable-zero", "acme-api", "strategy: {maxSurge: 0, maxUnavailable: 0}\n",
           r"strategy\.maxSurge and strategy\.maxUnavailable are both 0"),
