@@ -35,7 +35,7 @@ def alert_metadata(scenario, check):
                                     f"alert {name}: runbook_url {runbook!r} is not an absolute http(s) URL")
 
 
-def _monitored_namespaces(monitor) -> set[str] | None:
+def monitored_namespaces(monitor) -> set[str] | None:
     """Namespaces a ServiceMonitor looks in; None means any."""
     selector = monitor.spec.get("namespaceSelector") or {}
     if selector.get("any"):
@@ -48,7 +48,7 @@ def _monitored_namespaces(monitor) -> set[str] | None:
 def monitor_target(scenario, check):
     # Environment-wide: the API's Service comes from another release than its monitor.
     for monitor in scenario.manifests.of_kind("ServiceMonitor"):
-        namespaces = _monitored_namespaces(monitor)
+        namespaces = monitored_namespaces(monitor)
         services = [s for s in scenario.lookup.of_kind("Service")
                     if (namespaces is None or s.namespace in namespaces)
                     and selector_matches(monitor.spec.get("selector") or {}, s.labels)]
