@@ -132,6 +132,62 @@ volumes:
   {{- end }}
 {{- end }}
 
+{{/* backup.cronError: why a schedule would be refused by the CronJob or Velero controller (robfig/cron standard syntax), or nothing. */}}
+{{- define "backup.cronError" -}}
+{{- $text := . | toString | lower | splitList " " | compact | join " " -}}
+{{- $macros := list "@yearly" "@annually" "@monthly" "@weekly" "@daily" "@midnight" "@hourly" -}}
+{{- if or (has $text $macros) (regexMatch "^@every ([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$" $text) -}}
+{{- else if regexMatch "^(cron_)?tz=" $text -}}
+time zones in the schedule are refused; use the timeZone value
+{{- else -}}
+{{- $fields := splitList " " $text -}}
+{{- if ne (len $fields) 5 -}}
+{{- len $fields }} fields, want 5
+{{- else -}}
+{{- $months := dict "jan" 1 "feb" 2 "mar" 3 "apr" 4 "may" 5 "jun" 6 "jul" 7 "aug" 8 "sep" 9 "oct" 10 "nov" 11 "dec" 12 -}}
+{{- $days := dict "sun" 0 "mon" 1 "tue" 2 "wed" 3 "thu" 4 "fri" 5 "sat" 6 -}}
+{{- $specs := list (list "minute" 0 59 dict) (list "hour" 0 23 dict) (list "day-of-month" 1 31 dict) (list "month" 1 12 $months) (list "day-of-week" 0 7 $days) -}}
+{{- $problem := "" -}}
+{{- range $i, $field := $fields -}}
+{{- $name := index (index $specs $i) 0 -}}
+{{- $low := index (index $specs $i) 1 -}}
+{{- $high := index (index $specs $i) 2 -}}
+{{- $names := index (index $specs $i) 3 -}}
+{{- range $item := splitList "," $field -}}
+{{- if $problem -}}
+{{- else if not (regexMatch "^(\\*|\\?|[0-9a-z]+(-[0-9a-z]+)?)(/[1-9][0-9]*)?$" $item) -}}
+{{- $problem = printf "%s field %q cannot be parsed" $name $field -}}
+{{- else -}}
+{{- $range := regexReplaceAll "/.*$" $item "" -}}
+{{- if not (has $range (list "*" "?")) -}}
+{{- $bounds := list -}}
+{{- range $value := splitList "-" $range -}}
+{{- $number := ternary (atoi $value) (ternary (get $names $value) -1 (hasKey $names $value) | int) (regexMatch "^[0-9]+$" $value) -}}
+{{- if and (not $problem) (or (lt $number $low) (gt $number $high)) -}}
+{{- $problem = printf "%s %q is outside %d-%d" $name $value $low $high -}}
+{{- end -}}
+{{- $bounds = append $bounds $number -}}
+{{- end -}}
+{{- if and (not $problem) (eq (len $bounds) 2) (gt (index $bounds 0) (index $bounds 1)) -}}
+{{- $problem = printf "%s range %q runs backwards" $name $range -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $problem -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
+{{/* backup.cronMessage: one sentence for a refused schedule: the field, the reason, a valid example. Takes (list "<field>" <schedule>). */}}
+{{- define "backup.cronMessage" -}}
+{{- $problem := include "backup.cronError" (index . 1) -}}
+{{- if $problem -}}
+{{- printf "%s: %q is not a cron schedule (%s); write five fields, minute hour day-of-month month day-of-week, such as \"17 2 * * *\" (02:17 every day), or a macro such as @daily" (index . 0) (index . 1) $problem -}}
+{{- end -}}
+{{- end }}
+
 {{/* backup.validateValues: collect every configuration error and fail once. */}}
 {{- define "backup.validateValues" -}}
 {{- $errors := list -}}
@@ -152,6 +208,16 @@ volumes:
   {{- end -}}
   {{- if and $v.networkPolicy.enabled (empty $v.etcdSnapshot.cidrs) -}}
     {{- $errors = append $errors "backup.etcdSnapshot.cidrs: required with networkPolicy.enabled; list the etcd members' addresses" -}}
+  {{- end -}}
+{{- end -}}
+{{- $schedules := list (list "backup.pgDump.schedule" $v.pgDump.schedule $v.pgDump.enabled) (list "backup.etcdSnapshot.schedule" $v.etcdSnapshot.schedule $v.etcdSnapshot.enabled) -}}
+{{- range $name := keys $v.velero.schedules | sortAlpha -}}
+  {{- $schedules = append $schedules (list (printf "backup.velero.schedules.%s.schedule" $name) (index $v.velero.schedules $name).schedule $v.velero.enabled) -}}
+{{- end -}}
+{{- range $schedules -}}
+  {{- $message := include "backup.cronMessage" (list (index . 0) (index . 1)) -}}
+  {{- if and (index . 2) $message -}}
+    {{- $errors = append $errors $message -}}
   {{- end -}}
 {{- end -}}
 {{- if and $v.velero.enabled (empty $v.velero.schedules) -}}
