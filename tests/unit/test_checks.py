@@ -96,6 +96,8 @@ BROKEN: list[tuple[str, Callable[[], Scenario], str, str]] = [
          "app.kubernetes.io/component": "backup"}}, egress=[], types=["Egress"])]),
      "NetworkPolicy/acme/acme-db-backup-egress", "spec.podSelector"),
     ("isolation.host-access", lambda: broken(with_api(hostNetwork=True)), API, "spec.template.spec.hostNetwork"),
+    ("contracts.namespace", lambda: broken([*sound_docs()[:3], _without_namespace(f.service())]),
+     "Service/acme/acme-api", "metadata.namespace"),
     ("contracts.service-ports", lambda: broken([f.deployment(), f.service(target=9999)]),
      "Service/acme/acme-api", "spec.ports[0].targetPort"),
     ("contracts.backends", lambda: broken([f.deployment(), f.service(), f.ingress(port={"name": "https"})]),
@@ -126,6 +128,12 @@ BROKEN: list[tuple[str, Callable[[], Scenario], str, str]] = [
                                              "metadata": {"name": "data-acme-db-0", "namespace": "acme"}},)),
      "PersistentVolumeClaim/acme/data-acme-db-0", "metadata.name"),
 ]
+
+
+def _without_namespace(doc: dict) -> dict:
+    doc = copy.deepcopy(doc)
+    del doc["metadata"]["namespace"]
+    return doc
 
 
 def _with_selector(doc: dict, selector: dict) -> dict:
@@ -227,3 +235,7 @@ def test_liveness_with_readiness_handler_and_other_timing_is_reported():
     same_check = {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 20, "failureThreshold": 6}
     findings = run_check("probes.liveness-differs", broken(env_of({"livenessProbe": same_check})))
     assert [x.field for x in findings] == [f"{CONTAINER}.livenessProbe"] and "same check" in findings[0].message
+
+
+def test_namespace_is_not_asked_of_cluster_scoped_objects():
+    assert run_check("contracts.namespace", f.scenario(f.cluster_issuer(), f.deployment())) == []

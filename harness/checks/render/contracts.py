@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ...core.manifests import ObjectRef, service_selects
+from ...core.manifests import CLUSTER_SCOPED, ObjectRef, service_selects
 from ..registry import CheckSkipped, Needs, check
 from .isolation import ingress_backends, route_backends
 
@@ -20,6 +20,14 @@ def _selected_ports(service, lookup):
         if template.owner.namespace == service.namespace and service_selects(service.spec.get("selector"), template.labels):
             ports += [p for c, _ in template.containers(include_init=False) for p in c.get("ports") or []]
     return ports
+
+
+@check("contracts.namespace", "every namespaced object names its namespace (helm template | kubectl apply and "
+       "GitOps renderers otherwise put it in whatever namespace is current)")
+def namespace(scenario, check):
+    for obj in scenario.manifests:
+        if obj.kind not in CLUSTER_SCOPED and not obj.metadata.get("namespace"):
+            yield check.finding(obj, "metadata.namespace", f"not set; the release namespace is {obj.default_namespace}")
 
 
 @check("contracts.service-ports", "each Service targetPort is a port of the pods it selects")
