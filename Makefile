@@ -30,7 +30,7 @@ help: ## list every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
-tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes) and the local images into the cache; link .tools/bin
+tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes; the real node's stack with ACME_REAL_NODE=1) and the local images into the cache; link .tools/bin
 	@tools/build-tools.sh
 
 .PHONY: images

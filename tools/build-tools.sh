@@ -2,12 +2,19 @@
 # Builds the pinned tool families under tools/<family>/ into a cache outside the clone and
 # links every binary into .tools/bin. A family is rebuilt only when its go.mod, go.sum or
 # tool.env changes (the cache key is their hash), so a fresh clone reuses earlier builds.
-# Usage: tools/build-tools.sh [family ...]   (default: every family)
+# Usage: tools/build-tools.sh [family ...]   (default: every family; the real node's with ACME_REAL_NODE=1)
+#
+# tools/<family>/tool.env sets VERSION, BINARIES, PACKAGES, LDFLAGS, VERSION_CHECK and optionally:
+#   CGO=1            build with cgo (default off: static binaries that need no C toolchain)
+#   TAGS="a b"       Go build tags
+#   APT_PACKAGES="…" Debian packages the build or the binaries need, installed when missing
+#   LINK_DIR=name    link into .tools/<name>/ instead of .tools/bin/ (plugin directories)
+#   RENAMES, PLUGIN, PLUGIN_FILES, HELM_WRAPPER (see below)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ACME_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/acme-tools}
 bindir=${ACME_TOOLS_BIN:-$root/.tools/bin}  # tests point this elsewhere
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+export GOFLAGS=-buildvcs=false
 # Bump when a change to this script changes what a build produces (it is part of the cache key;
 # the wrappers below are rewritten on every run, so they need no bump).
 build_recipe=1
@@ -56,9 +63,12 @@ build_family() {
   local family=$1 dir=$root/tools/$1
   [ -f "$dir/tool.env" ] || fail "unknown tool family '$family' (no tools/$family/tool.env)"
   local VERSION BINARIES PACKAGES LDFLAGS VERSION_CHECK PLUGIN="" PLUGIN_FILES="" RENAMES="" HELM_WRAPPER=""
+  local CGO=0 TAGS="" APT_PACKAGES="" LINK_DIR=""
   # shellcheck source=/dev/null
   . "$dir/tool.env"
-  local out=$dir b on_path
+  local out=$dir b on_path linkdir=$bindir
+  [ -n "$APT_PACKAGES" ] && install_apt_packages "$family"
+  [ -n "$LINK_DIR" ] && linkdir=$(dirname "$bindir")/$LINK_DIR && mkdir -p "$linkdir"
   if [ -n "$PACKAGES" ]; then
     on_path=$(path_tool)
     if [ -n "$on_path" ]; then
@@ -70,7 +80,7 @@ build_family() {
       compile_family "$family" "$dir" "$out"
     fi
   fi
-  for b in $BINARIES; do ln -sfn "$out/bin/$b" "$bindir/$b"; done
+  for b in $BINARIES; do ln -sfn "$out/bin/$b" "$linkdir/$b"; done
   [ -n "$HELM_WRAPPER" ] && write_helm_wrapper "$out/bin/$BINARIES" "$bindir/$BINARIES"
   [ -n "$PLUGIN" ] && install_plugin "$family" "$PLUGIN" "$out"
   return 0
@@ -87,13 +97,30 @@ compile_family() { # go build into a temp dir, then move into the cache in one s
   target=$tmp/bin/
   [ "$(wc -w <<<"$PACKAGES")" -eq 1 ] && target=$tmp/bin/$BINARIES
   # shellcheck disable=SC2086 # PACKAGES is a list
-  if ! (cd "$dir" && with_progress "$family $VERSION" go build -trimpath -ldflags "$LDFLAGS" -o "$target" $PACKAGES); then
+  if ! (cd "$dir" && export CGO_ENABLED=$CGO && with_progress "$family $VERSION" go build -trimpath -tags "$TAGS" -ldflags "$LDFLAGS" -o "$target" $PACKAGES); then
     rm -rf "$tmp"
     fail "building $family $VERSION failed (module proxy unreachable or a compile error above); retry with: make tools"
   fi
   for r in $RENAMES; do mv "$tmp/bin/${r%%:*}" "$tmp/bin/${r##*:}"; done
   rm -rf "$out" && mv "$tmp" "$out"
   echo "tools: built $family $VERSION in $((SECONDS - start))s"
+}
+
+install_apt_packages() { # Debian packages a family needs; installed once, like make backup-deps does
+  local family=$1 p missing=() sudo=()
+  for p in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || fail "$family needs the Debian packages ${missing[*]} and there is no apt-get: install them, then run: make tools"
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || fail "$family needs the Debian packages ${missing[*]}: install them as root, then run: make tools"
+    sudo=(sudo)
+  fi
+  echo "tools: installing ${missing[*]} from Debian's packages for $family"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || fail "installing ${missing[*]} for $family failed (apt repositories unreachable?); retry with: make tools"
 }
 
 write_helm_wrapper() { # .tools/bin/helm(file): the real binary with project-local plugins and state
@@ -122,7 +149,12 @@ install_plugin() { # a Helm plugin dir with our own plugin.yaml (upstream's hook
 
 families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
-  for f in "$root"/tools/*/tool.env; do families+=("$(basename "$(dirname "$f")")"); done
+  # The real node's families are opt-in (tools/real-node.families says why).
+  opt_in=$(grep -v '^#' "$root/tools/real-node.families")
+  for f in "$root"/tools/*/tool.env; do
+    f=$(basename "$(dirname "$f")")
+    if [ "${ACME_REAL_NODE:-}" = 1 ] || ! grep -qx "$f" <<<"$opt_in"; then families+=("$f"); fi
+  done
 fi
 for family in "${families[@]}"; do build_family "$family"; done
 # The local cluster's images come from the images family's builder; it reuses every image whose

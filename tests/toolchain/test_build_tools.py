@@ -12,23 +12,35 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TOOLS = ROOT / "tools" / "build-tools.sh"
 TOOLS_BIN = ROOT / ".tools" / "bin"
+TOOL_ENV_KEYS = ("VERSION", "VERSION_CHECK", "LINK_DIR", "BINARIES")
 
 
 def read_tool_env(family: Path) -> dict[str, str]:
     """Evaluates tool.env the way build-tools.sh does and returns its variables."""
-    script = f". {shlex.quote(str(family / 'tool.env'))}; printf '%s\\0%s\\0' \"$VERSION\" \"$VERSION_CHECK\""
-    version, check, _ = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split("\0")
-    return {"VERSION": version, "VERSION_CHECK": check}
+    printed = " ".join(f'"${key}"' for key in TOOL_ENV_KEYS)
+    script = f"LINK_DIR=; . {shlex.quote(str(family / 'tool.env'))}; printf '%s\\0' {printed}"
+    values = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split("\0")
+    return dict(zip(TOOL_ENV_KEYS, values))
+
+
+def linked(env: dict[str, str], name: str) -> Path:
+    """Where build-tools.sh links a family's binary: .tools/bin, or .tools/<LINK_DIR>."""
+    return ROOT / ".tools" / (env["LINK_DIR"] or "bin") / name
 
 
 FAMILIES = sorted(p.parent for p in (ROOT / "tools").glob("*/tool.env"))
+REAL_NODE_FAMILIES = {line for line in (ROOT / "tools" / "real-node.families").read_text().splitlines()
+                      if line and not line.startswith("#")}
+real_node_tools = pytest.mark.skipif(os.environ.get("ACME_REAL_NODE") != "1",
+                                     reason="the real node's tools are opt-in: ACME_REAL_NODE=1 make tools")
 
 
-@pytest.mark.parametrize("family", FAMILIES, ids=[f.name for f in FAMILIES])
+@pytest.mark.parametrize("family", [pytest.param(f, marks=[real_node_tools] if f.name in REAL_NODE_FAMILIES else [])
+                                    for f in FAMILIES], ids=[f.name for f in FAMILIES])
 def test_linked_tool_reports_pinned_version(family: Path) -> None:
     env = read_tool_env(family)
     command = shlex.split(env["VERSION_CHECK"])
-    result = subprocess.run([str(TOOLS_BIN / command[0]), *command[1:]], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(linked(env, command[0])), *command[1:]], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert env["VERSION"].lstrip("v") in output, f"{family.name}: {env['VERSION']} not in {output!r}"
@@ -38,6 +50,36 @@ def test_linked_tool_reports_pinned_version(family: Path) -> None:
 def test_kube_apiserver_is_a_real_release() -> None:
     out = subprocess.run([str(TOOLS_BIN / "kube-apiserver"), "--version"], capture_output=True, text=True, check=True).stdout
     assert re.fullmatch(r"Kubernetes v1\.3\d\.\d+\n", out), out
+
+
+def test_real_node_families_exist() -> None:
+    assert REAL_NODE_FAMILIES and REAL_NODE_FAMILIES <= {f.name for f in FAMILIES}
+
+
+@real_node_tools
+def test_node_agents_match_the_control_plane() -> None:
+    """kubelet and kube-proxy are a family of their own, built from the same Kubernetes release."""
+    control_plane, node = (ROOT / "tools" / name for name in ("kubernetes", "kubernetes-node"))
+    assert read_tool_env(node)["VERSION"] == read_tool_env(control_plane)["VERSION"]
+    replaces = [(family / "go.mod").read_text().partition("\nreplace (")[2] for family in (control_plane, node)]
+    assert replaces[0] and replaces[0] == replaces[1]
+    out = subprocess.run([str(TOOLS_BIN / "kubelet"), "--version"], capture_output=True, text=True, check=True).stdout
+    assert out == f"Kubernetes {read_tool_env(node)['VERSION']}\n", out
+
+
+@real_node_tools
+def test_runc_filters_syscalls_with_libseccomp() -> None:
+    """Pod Security "restricted" asks for the RuntimeDefault seccomp profile: runc needs the cgo build."""
+    out = subprocess.run([str(TOOLS_BIN / "runc"), "--version"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^libseccomp: 2\.\d+\.\d+$", out, re.MULTILINE), out
+
+
+@real_node_tools
+def test_cni_plugins_sit_in_their_own_directory() -> None:
+    env = read_tool_env(ROOT / "tools" / "cni-plugins")
+    for name in env["BINARIES"].split():
+        assert linked(env, name).is_file(), f"{name} missing from .tools/{env['LINK_DIR']}"
+        assert not (TOOLS_BIN / name).exists(), f"{name} shadows a command in .tools/bin"
 
 
 def test_go_modules_pin_every_byte() -> None:
@@ -104,3 +146,50 @@ def test_tool_on_path_at_another_version_is_not_used(tool_cache: Path, tmp_path:
     assert result.returncode != 0
     assert "building helm-docs" in result.stdout
     assert "retry with: make tools" in result.stderr
+
+
+def scratch_family(tmp_path: Path, tool_env: str, name: str = "scratch") -> Path:
+    """A copy of build-tools.sh beside a family that builds nothing, so options run in seconds."""
+    (tmp_path / "tools" / name / "bin").mkdir(parents=True)
+    script = tmp_path / "tools" / "build-tools.sh"
+    script.write_text(BUILD_TOOLS.read_text())
+    (tmp_path / "tools" / name / "tool.env").write_text(tool_env)
+    (tmp_path / "tools" / name / "bin" / "probe").write_text("")
+    return script
+
+
+@pytest.mark.parametrize("opt_in, linked_families", [("", ["plain"]), ("1", ["node-only", "plain"])],
+                         ids=["default", "ACME_REAL_NODE=1"])
+def test_real_node_families_are_built_only_when_asked(tool_cache: Path, tmp_path: Path, opt_in: str,
+                                                     linked_families: list[str]) -> None:
+    for name in ("plain", "node-only"):
+        script = scratch_family(tmp_path, f'VERSION=v1.0.0\nBINARIES="probe"\nPACKAGES=""\nLINK_DIR={name}\n', name)
+    (tmp_path / "tools" / "real-node.families").write_text("# opt-in\nnode-only\n")
+    env = {**os.environ, "ACME_TOOLS_CACHE": str(tool_cache), "ACME_TOOLS_BIN": str(tool_cache / "bin"),
+           "ACME_REAL_NODE": opt_in}
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tool_cache.iterdir() if (p / "probe").exists()) == linked_families
+
+
+def test_link_dir_links_beside_bin(tool_cache: Path, tmp_path: Path) -> None:
+    script = scratch_family(tmp_path, 'VERSION=v1.0.0\nBINARIES="probe"\nPACKAGES=""\nLINK_DIR=plugins\n')
+    env = {**os.environ, "ACME_TOOLS_CACHE": str(tool_cache), "ACME_TOOLS_BIN": str(tool_cache / "bin")}
+    result = subprocess.run(["bash", str(script), "scratch"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tool_cache / "plugins" / "probe").resolve() == tmp_path / "tools" / "scratch" / "bin" / "probe"
+    assert not (tool_cache / "bin" / "probe").exists()
+
+
+def test_missing_debian_package_without_apt_names_it(tool_cache: Path, tmp_path: Path) -> None:
+    script = scratch_family(tmp_path, 'VERSION=v1.0.0\nBINARIES="probe"\nPACKAGES=""\nAPT_PACKAGES="acme-no-such-package"\n')
+    bare = tmp_path / "bare-bin"
+    bare.mkdir()
+    for tool in ("bash", "cat", "mkdir", "dirname", "grep", "go", "id"):
+        found = subprocess.run(["bash", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip()
+        (bare / tool).symlink_to(found)
+    env = {**os.environ, "ACME_TOOLS_CACHE": str(tool_cache), "ACME_TOOLS_BIN": str(tool_cache / "bin"), "PATH": str(bare)}
+    result = subprocess.run(["bash", str(script), "scratch"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip() == ("tools: scratch needs the Debian packages acme-no-such-package and there is no "
+                                     "apt-get: install them, then run: make tools")
