@@ -105,3 +105,11 @@ def test_smoke_outcomes_name_the_snapshot_and_locate_findings():
     assert outcome.subject == "staging/acme" and outcome.status is Status.FAIL
     assert [(f.scenario, str(f.object), f.field) for f in outcome.findings] == [
         ("staging/acme", "Service/acme-api", "endpoints")]
+
+
+def test_each_family_lives_in_one_file_named_after_it():
+    """`pdb.allows-disruption` is in checks/smoke/pdb.py, `tls.hosts` in checks/render/tls.py."""
+    folder = {Subject.SCENARIO: "render", Subject.SNAPSHOT: "smoke"}
+    misplaced = [f"{c.id} in {c.run.__module__}" for c in all_checks()
+                 if c.run.__module__ != f"harness.checks.{folder[c.subject]}.{c.family}"]
+    assert misplaced == []

@@ -1,3 +1,3 @@
 """Importing this package registers every smoke check."""
 
-from . import certificate, disruption, exposure, http, policies, releases, services, workloads  # noqa: F401
+from . import certificate, deployment, exposure, hpa, http, networkpolicy, pdb, pod, release, service  # noqa: F401

@@ -1,8 +1,7 @@
-"""Deployments fully rolled out; no pod stuck Pending or crash-looping."""
+"""Deployments fully rolled out."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Iterable
 
 from ..registry import Check, Finding, smoke_check
@@ -30,23 +29,3 @@ def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check)
         for cond in status.get("conditions", []):
             if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
                 yield check.finding(dep, "status.conditions[Progressing]", "progress deadline exceeded", "Deployment")
-
-
-def _age(snap: Snapshot, timestamp: str) -> float:
-    created = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    return (snap.taken_at - created).total_seconds()
-
-
-@smoke_check("pod.healthy", "no pod Pending past the deadline or crash-looping")
-def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    for pod in snap.pods:
-        if pod["metadata"].get("deletionTimestamp"):
-            continue  # terminating pods of a finished rollout are on their way out
-        status = pod.get("status", {})
-        if status.get("phase") == "Pending" and _age(snap, pod["metadata"]["creationTimestamp"]) > settings.pending_deadline_seconds:
-            yield check.finding(pod, "status.phase", f"Pending for more than {settings.pending_deadline_seconds} s", "Pod")
-        for cs in status.get("containerStatuses", []):
-            waiting = cs.get("state", {}).get("waiting", {}).get("reason", "")
-            if waiting == "CrashLoopBackOff" or cs.get("restartCount", 0) > settings.max_restarts:
-                yield check.finding(pod, f"status.containerStatuses[{cs.get('name')}]",
-                                    f"crash-looping ({cs.get('restartCount', 0)} restarts, {waiting or 'running'})", "Pod")

@@ -1,0 +1,24 @@
+"""Every released PodDisruptionBudget exists and currently allows a voluntary disruption."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..registry import Check, Finding, smoke_check
+from ...live.releases import deployed_manifests
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Snapshot
+
+
+@smoke_check("pdb.allows-disruption", "every PodDisruptionBudget currently allows at least one disruption")
+def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
+    for doc in deployed_manifests(snap.release_secrets):
+        if doc.get("kind") == "PodDisruptionBudget" and snap.named(snap.pdbs, doc["metadata"]["name"]) is None:
+            yield check.finding(doc, "metadata.name", "released PodDisruptionBudget missing from the cluster")
+    for pdb in snap.pdbs:
+        status = pdb.get("status", {})
+        if status.get("disruptionsAllowed", 0) < 1:
+            yield check.finding(pdb, "status.disruptionsAllowed",
+                                f"0 allowed ({status.get('currentHealthy', 0)} healthy, "
+                                f"{status.get('desiredHealthy', 0)} desired): a node drain would block",
+                                "PodDisruptionBudget")
