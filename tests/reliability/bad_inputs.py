@@ -98,12 +98,12 @@ CHART_CASES = [
     chart("ui-image-digest-not-sha256", "acme-ui", "image: {digest: 'md5:abc'}\n", r"/image/digest"),
     # cron
     chart("backup-cron-words", "acme-platform", "backup: {enabled: true, pgDump: {schedule: every day}}\n",
-          r"/pgDump/schedule"),
+          r'backup\.pgDump\.schedule: "every day" is not a cron schedule \(2 fields, want 5\); .* such as "17 2 \* \* \*"'),
     chart("backup-cron-minute-61", "acme-platform", "backup: {enabled: true, pgDump: {schedule: '61 * * * *'}}\n",
-          r"/pgDump/schedule"),
+          r'backup\.pgDump\.schedule: "61 \* \* \* \*" is not a cron schedule \(minute "61" is outside 0-59\)'),
     chart("velero-cron-hour-24", "acme-platform",
           "backup: {enabled: true, pgDump: {enabled: false}, velero: {schedules: {daily: {schedule: '0 24 * * *'}}}}\n",
-          r"/velero/schedules/daily/schedule"),
+          r'backup\.velero\.schedules\.daily\.schedule: "0 24 \* \* \*" is not a cron schedule \(hour "24" is outside'),
     # cross-field rules of the platform
     chart("platform-db-mode-unknown", "acme-platform", "database: {mode: cloud}\n", r"/database/mode"),
     chart("platform-db-size-not-quantity", "acme-platform", "database: {inCluster: {persistence: {size: lots}}}\n",
