@@ -27,6 +27,8 @@ class Use:
 USES = (
     Use("api", "acme-api", "Deployment", "acme-api", "api", "image"),
     Use("ui", "acme-ui", "Deployment", "acme-ui", "ui", "image"),
+    Use("postgres", "acme-platform", "StatefulSet", "acme-db", "postgresql", "database.inCluster.image"),
+    Use("pushgateway", "acme-platform", "Deployment", "acme-metrics", "collector", "metrics-collector.image"),
 )
 
 

@@ -28,9 +28,16 @@ var defaultExclude = []string{
 // stanza is one package record of `apt-cache show`.
 type stanza map[string]string
 
+// shown memoizes aptShow: a closure asks about the same alternatives many times.
+var shown = map[string]stanza{}
+
 func aptShow(pkg string) (stanza, error) {
+	if record, ok := shown[pkg]; ok {
+		return record, nil
+	}
 	out, err := exec.Command("apt-cache", "show", "--no-all-versions", pkg).Output()
 	if err != nil {
+		shown[pkg] = nil
 		return nil, nil // virtual or unknown: the caller decides
 	}
 	record := stanza{}
@@ -50,6 +57,7 @@ func aptShow(pkg string) (stanza, error) {
 		last = key
 		record[key] = strings.TrimSpace(value)
 	}
+	shown[pkg] = record
 	return record, nil
 }
 
@@ -75,9 +83,16 @@ func dependencyGroups(record stanza) [][]string {
 }
 
 // closure is the roots plus everything they depend on, minus skip: the packages an image needs
-// at run time (maintainer-script helpers such as debconf go in skip).
+// at run time (maintainer-script helpers such as debconf go in skip). A dependency only a
+// virtual name satisfies is met by a package in the closure that Provides it (name it as a
+// root, e.g. python3-cffi-backend).
 func closure(roots, skip []string) (map[string]stanza, error) {
 	found := map[string]stanza{}
+	type pending struct {
+		pkg   string
+		group []string
+	}
+	var virtual []pending
 	queue := append([]string(nil), roots...)
 	for len(queue) > 0 {
 		pkg := queue[0]
@@ -106,7 +121,24 @@ func closure(roots, skip []string) (map[string]stanza, error) {
 					continue groups
 				}
 			}
-			return nil, badInput("%s depends on %s, which no real package provides here; add it to debian.skip", pkg, strings.Join(group, " | "))
+			virtual = append(virtual, pending{pkg, group})
+		}
+	}
+	provided := map[string]bool{}
+	for _, record := range found {
+		for _, item := range strings.Split(record["Provides"], ",") {
+			if fields := strings.Fields(item); len(fields) > 0 {
+				provided[fields[0]] = true
+			}
+		}
+	}
+	for _, v := range virtual {
+		met := false
+		for _, alt := range v.group {
+			met = met || provided[alt]
+		}
+		if !met {
+			return nil, badInput("%s depends on %s, which only a virtual package names; add its provider to debian.packages or the name to debian.skip", v.pkg, strings.Join(v.group, " | "))
 		}
 	}
 	return found, nil
