@@ -66,9 +66,13 @@ def test_postgres_initialises_serves_the_credentials_and_passes_its_probe(platfo
 
 
 def test_pushgateway_with_the_charts_args_takes_pushes(platform, images, rootfs, tmp_path) -> None:
-    pod, collector = container(platform, "Deployment", "acme-metrics", "collector")
+    pod, collector = container(platform, "StatefulSet", "acme-metrics", "collector")
     uid = pod["securityContext"]["runAsUser"]
     root = rootfs("pushgateway")
+    for mount in collector.get("volumeMounts") or []:  # the claimed volume holding --persistence.file
+        target = root / mount["mountPath"].lstrip("/")
+        target.mkdir(parents=True, exist_ok=True)
+        os.chown(target, uid, uid)
     port = free_port()
     args = [arg.replace("=:8080", f"=127.0.0.1:{port}") for arg in collector["args"]]
     log = (tmp_path / "pushgateway.log").open("w")

@@ -28,7 +28,7 @@ USES = (
     Use("api", "acme-api", "Deployment", "acme-api", "api", "image"),
     Use("ui", "acme-ui", "Deployment", "acme-ui", "ui", "image"),
     Use("postgres", "acme-platform", "StatefulSet", "acme-db", "postgresql", "database.inCluster.image"),
-    Use("pushgateway", "acme-platform", "Deployment", "acme-metrics", "collector", "metrics-collector.image"),
+    Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image"),
 )
 
 
