@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ...core.errors import HarnessError
+from ..node import join as real_node_join
+from ..node import lifecycle as real_node
+from ..node.sandbox import NodeUnavailable
+from ..node.settings import NodeSettings
 from . import crds, kwokctl, nodes, storage
 from .client import api_client, reachable
 from .ports import port_free
 from .settings import BINARY_FLAGS, ClusterSettings
+
+
+# Opt-in until the real node runs every workload of the local environment end to end.
+REAL_NODE_ENV = "ACME_REAL_NODE"
 
 
 @dataclass(frozen=True)
@@ -19,10 +27,16 @@ class Status:
     running: bool
     ready_nodes: int
     kubeconfig: str
+    real_node: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         state = "running" if self.running else ("stopped" if self.created else "absent")
-        return [f"cluster: {state}", f"nodes ready: {self.ready_nodes}", f"kubeconfig: {self.kubeconfig}"]
+        return [f"cluster: {state}", f"nodes ready: {self.ready_nodes}", *self.real_node,
+                f"kubeconfig: {self.kubeconfig}"]
+
+
+def real_node_wanted() -> bool:
+    return os.environ.get(REAL_NODE_ENV) == "1"
 
 
 def check_binaries(settings: ClusterSettings) -> None:
@@ -74,10 +88,19 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
     if with_crds:
         crds.apply(settings.crds_module, settings.binary("kubectl"), settings.env(), settings.crds_stamp)
     nodes.wait_ready(api, wanted)
-    return status(settings)
+    if not real_node_wanted():
+        return status(settings)
+    try:
+        joined = real_node_join.join(NodeSettings(settings), api)
+    except NodeUnavailable as err:
+        return replace(status(settings), real_node=[f"real node: {err}"])
+    return replace(status(settings), real_node=joined.lines())
 
 
 def down(settings: ClusterSettings, timeout: float = 30) -> Status:
+    node = NodeSettings(settings)
+    if real_node.status(node).running:  # whether or not it was asked for this time
+        real_node_join.leave(node, api_client(settings.kubeconfig, settings.context) if _running(settings) else None)
     if kwokctl.exists(settings):
         kwokctl.run(settings, "delete", "cluster", "--kubeconfig", str(settings.kubeconfig))
     settings.kubeconfig.unlink(missing_ok=True)
@@ -94,4 +117,5 @@ def down(settings: ClusterSettings, timeout: float = 30) -> Status:
 def status(settings: ClusterSettings) -> Status:
     running = _running(settings)
     ready = nodes.ready_nodes(api_client(settings.kubeconfig, settings.context)) if running else 0
-    return Status(kwokctl.exists(settings), running, ready, str(settings.kubeconfig))
+    node = real_node.status(NodeSettings(settings))
+    return Status(kwokctl.exists(settings), running, ready, str(settings.kubeconfig), node.lines() if node.running else [])
