@@ -12,7 +12,6 @@ really be running, so nothing is touched: the error names the release and the co
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from urllib3.exceptions import HTTPError
 
 from ..core.errors import HarnessError
 from ..live.releases import revisions
+from ..tools import helm as helm_tool
 
 PENDING = ("pending-install", "pending-upgrade", "pending-rollback")
 
@@ -62,10 +62,12 @@ def recover(helm: Path, stuck: list[Stuck], context: str, env: dict[str, str], l
                            f"running now; when none is, run `{fix} --namespace {first.namespace}` and deploy again")
     done = []
     for item in stuck:
-        verb = ["rollback", item.release, str(item.last_deployed)] if item.last_deployed else ["uninstall", item.release]
-        cmd = [str(helm), *verb, "--namespace", item.namespace, "--kube-context", context, "--wait", "--timeout", "300s"]
-        result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=360)
-        if result.returncode != 0:
+        if item.last_deployed:
+            result = helm_tool.rollback(helm, item.release, item.last_deployed, item.namespace, context, env)
+        else:
+            result = helm_tool.uninstall(helm, item.release, item.namespace, context, env)
+        if not result.ok:
             raise HarnessError(f"recovering {item.status} release {item.release} failed: {result.stderr.strip()}")
-        done.append(f"{item.release} ({item.status}) -> {verb[0]} {verb[2] if len(verb) > 2 else ''}".rstrip())
+        action = f"rollback {item.last_deployed}" if item.last_deployed else "uninstall"
+        done.append(f"{item.release} ({item.status}) -> {action}")
     return done

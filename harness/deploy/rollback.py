@@ -3,12 +3,12 @@ changed goes back to the revision it had before, with `helm rollback`."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ..core.errors import HarnessError
 from ..live.releases import revisions
 from ..live.snapshot import Obj
+from ..tools import helm as helm_tool
 
 
 def deployed_revisions(release_secrets: list[Obj]) -> dict[str, int]:
@@ -31,10 +31,8 @@ def plan(before: dict[str, int], after_secrets: list[Obj]) -> dict[str, int]:
 def roll_back(helm: Path, targets: dict[str, int], namespace: str, context: str, env: dict[str, str]) -> list[str]:
     done = []
     for name, revision in targets.items():
-        cmd = [str(helm), "rollback", name, str(revision), "--namespace", namespace, "--kube-context", context,
-               "--wait", "--timeout", "300s"]
-        result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=360)
-        if result.returncode != 0:
+        result = helm_tool.rollback(helm, name, revision, namespace, context, env)
+        if not result.ok:
             raise HarnessError(f"rollback of {name} to revision {revision} failed: {result.stderr.strip()}")
         done.append(f"{name}->{revision}")
     return done

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -11,6 +10,8 @@ from pathlib import Path
 
 from ..core.project import Project
 from ..render.renderer import Renderer
+from ..tools import helm as helm_tool, helm_docs as helm_docs_tool, helmfile as helmfile_tool
+from ..tools.process import run
 
 
 @dataclass(frozen=True)
@@ -28,25 +29,24 @@ def _first_problem(output: str) -> str:
 
 
 def lint_tasks(project: Project, charts: list[str], with_helmfile: bool = True) -> list[LintTask]:
-    helm = str(project.tool("helm"))
+    helm = project.tool("helm")
     tasks = []
     for chart in charts:
         chart_dir = project.charts_dir / chart
         scenarios = sorted((chart_dir / "ci").glob("*.yaml"))
         for values in scenarios or [None]:
-            extra = ("--values", str(values)) if values else ()
             label = f"{chart} [{values.relative_to(chart_dir)}]" if values else chart
-            tasks.append(LintTask(f"helm lint {label}", (helm, "lint", "--strict", str(chart_dir), *extra), project.root))
+            tasks.append(LintTask(f"helm lint {label}", helm_tool.lint_command(helm, chart_dir, values), project.root))
     if with_helmfile and project.helmfile.exists():
         tasks.append(LintTask("helmfile -e local lint",
-                              (str(project.tool("helmfile")), "-f", str(project.helmfile), "-e", "local", "lint"),
+                              helmfile_tool.lint_command(project.tool("helmfile"), project.helmfile, "local"),
                               project.root, project.tool_env()))
     return tasks
 
 
 def _run(task: LintTask) -> str | None:
-    proc = subprocess.run(task.command, cwd=task.cwd, env=task.env, capture_output=True, text=True)
-    if proc.returncode != 0:
+    proc = run(task.command, cwd=task.cwd, env=task.env, what=task.name)
+    if not proc.ok:
         return f"FAIL {task.name}: {_first_problem(proc.stdout + proc.stderr)}"
     return None
 
@@ -59,8 +59,8 @@ def docs_drift(project: Project, chart: str) -> str | None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / chart
         shutil.copytree(project.charts_dir / chart, copy)
-        proc = subprocess.run([str(helm_docs), "--chart-search-root", str(copy)], cwd=tmp, capture_output=True, text=True)
-        if proc.returncode != 0:
+        proc = helm_docs_tool.generate(helm_docs, copy)
+        if not proc.ok:
             return f"FAIL helm-docs {chart}: {_first_problem(proc.stderr + proc.stdout)}"
         committed = project.charts_dir / chart / "README.md"
         if not committed.exists():

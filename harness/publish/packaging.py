@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..render.renderer import Renderer
+from ..tools import helm as helm_tool
 from .versioning import chart_version
 
 # `helm push` and `helm pull` both print the OCI manifest digest on a "Digest:" line.
@@ -44,14 +44,6 @@ class Published:
         return self.pulled_digest == self.digest and self.pulled_sha256 == self.package.sha256
 
 
-def _helm(helm: Path, *args: str, what: str) -> str:
-    done = subprocess.run([str(helm), *args], capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        error = " ".join((done.stderr or done.stdout).split()) or "no output"
-        raise HarnessError(f"{what}: {error}")
-    return done.stdout + done.stderr  # Pushed/Digest lines: stdout in helm 4, stderr in some helm 3 builds
-
-
 def _digest(output: str, what: str) -> str:
     match = _DIGEST.search(output)
     if not match:
@@ -70,7 +62,7 @@ def package(project: Project, charts: list[str], out_dir: Path, helm: Path | Non
             raise HarnessError(f"unknown chart `{chart}` (no {chart_dir / 'Chart.yaml'})")
         renderer.ensure_dependencies(chart_dir)
         version = chart_version(chart_dir)
-        _helm(renderer.helm, "package", str(chart_dir), "--destination", str(out_dir), what=f"helm package {chart}")
+        helm_tool.call(renderer.helm, "package", str(chart_dir), "--destination", str(out_dir), what=f"helm package {chart}")
         packages.append(Package(chart, version, out_dir / f"{chart}-{version}.tgz"))
     return packages
 
@@ -82,11 +74,11 @@ def publish(helm: Path, pkg: Package, registry: str, plain_http: bool) -> Publis
     registry = registry.rstrip("/")
     flags = ["--plain-http"] if plain_http else []
     reference = f"{registry}/{pkg.chart}"
-    if _published(helm, reference, pkg.version, flags):
+    if helm_tool.chart_exists(helm, reference, pkg.version, flags):
         # A released version is immutable: `helm package` is not byte-reproducible, so a
         # re-push would give users different bytes under the same version.
         return Published(pkg, f"{reference}:{pkg.version}", "", existed=True)
-    pushed = _helm(helm, "push", str(pkg.archive), registry, *flags, what=f"helm push {pkg.chart}")
+    pushed = helm_tool.call(helm, "push", str(pkg.archive), registry, *flags, what=f"helm push {pkg.chart}")
     return verify(helm, pkg, reference, _digest(pushed, f"helm push {pkg.chart}"), plain_http)
 
 
@@ -97,16 +89,10 @@ def verify(helm: Path, pkg: Package, reference: str, digest: str, plain_http: bo
     with tempfile.TemporaryDirectory(prefix="acme-pull-") as scratch:
         dest, cache = Path(scratch) / "charts", Path(scratch) / "cache"
         dest.mkdir()  # helm pull does not create its --destination
-        pulled = _helm(helm, "pull", reference, "--version", pkg.version, "--destination", str(dest),
+        pulled = helm_tool.call(helm, "pull", reference, "--version", pkg.version, "--destination", str(dest),
                        "--content-cache", str(cache), *flags, what=f"helm pull {reference}")
         archive = dest / pkg.archive.name
         if not archive.exists():
             raise HarnessError(f"helm pull {reference}: no {archive.name} in the download")
         pulled_sha = "sha256:" + hashlib.sha256(archive.read_bytes()).hexdigest()
     return Published(pkg, f"{reference}:{pkg.version}", digest, _digest(pulled, f"helm pull {reference}"), pulled_sha)
-
-
-def _published(helm: Path, reference: str, version: str, flags: list[str]) -> bool:
-    done = subprocess.run([str(helm), "show", "chart", reference, "--version", version, *flags],
-                          capture_output=True, text=True, timeout=120)
-    return done.returncode == 0

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from ..core.errors import HarnessError
 from ..core.project import Project
 from ..policy.exceptions import Accepted, load_exceptions as _load_exceptions, unused as _unused
 from ..render.helmfile import environment_names
+from ..tools.checkov import failed_checks
 from .environments import render_environments
 
 CHECKOV_VERSION = "3.3.30"
@@ -63,21 +63,6 @@ def find_checkov(project: Project, explicit: str | None = None) -> Path:
                        f"or pass --checkov PATH")
 
 
-def run_checkov(checkov: Path, directory: Path) -> list[dict]:
-    """Failed checks of a checkov run over DIR (offline: --skip-download)."""
-    cmd = [str(checkov), "--directory", str(directory), "--framework", "kubernetes", "--output", "json",
-           "--quiet", "--compact", "--skip-download"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if done.returncode not in (0, 1):  # 1 = findings; anything else is checkov failing
-        raise HarnessError(f"checkov exited {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}")
-    try:
-        reports = json.loads(done.stdout or "[]")
-    except json.JSONDecodeError:
-        raise HarnessError(f"checkov printed no JSON report: {done.stdout.strip()[:200]}") from None
-    reports = reports if isinstance(reports, list) else [reports]
-    return [f for r in reports if isinstance(r, dict) for f in r.get("results", {}).get("failed_checks", [])]
-
-
 def classify(failed: list[dict], files: dict[str, str], exceptions: list[Accepted]) -> list[Finding]:
     findings = []
     for item in failed:
@@ -96,7 +81,7 @@ def unused(exceptions: list[Accepted], findings: list[Finding]) -> list[Accepted
 def scan(project: Project, envs: list[str], checkov: Path, exceptions: list[Accepted]) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="acme-scan-") as tmp:
         files = render_environments(project, envs, Path(tmp))
-        return classify(run_checkov(checkov, Path(tmp)), files, exceptions)
+        return classify(failed_checks(checkov, Path(tmp)), files, exceptions)
 
 
 def table(findings: list[Finding], stale: list[Accepted]) -> str:

@@ -9,7 +9,6 @@ Subcharts under charts/<chart>/charts/ count as changes of <chart>: they ship in
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import yaml
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..core.yamlio import load_yaml_file
+from ..tools import git
 
 # semver.org's regular expression (no leading "v": Helm accepts it, Artifact Hub and ct do not).
 SEMVER = re.compile(
@@ -51,36 +51,24 @@ class Problem:
         return f"{self.chart}: {self.message}"
 
 
-def _git(project: Project, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=project.root, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise HarnessError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
-    return done.stdout
-
-
 def merge_base(project: Project, base_ref: str) -> str:
-    check = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{base_ref}^{{commit}}"],
-                           cwd=project.root, capture_output=True, text=True)
-    if check.returncode != 0:
+    if git.commit_of(project.root, base_ref) is None:
         raise HarnessError(f"base ref `{base_ref}` not found (fetch it, e.g. `git fetch origin main`, "
                            "or pass --base-ref)")
-    return _git(project, "merge-base", base_ref, "HEAD").strip()
+    return git.merge_base(project.root, base_ref)
 
 
 def changed_charts(project: Project, base: str) -> set[str]:
     """Top-level charts with a file changed since `base`: commits, staged, unstaged and untracked."""
-    paths = _git(project, "diff", "--name-only", "--find-renames", base, "--", "charts").splitlines()
-    paths += _git(project, "ls-files", "--others", "--exclude-standard", "--", "charts").splitlines()
-    return {p.split("/")[1] for p in paths if p.count("/") >= 2}
+    return {p.split("/")[1] for p in git.changed_paths(project.root, base, "charts") if p.count("/") >= 2}
 
 
 def chart_at(project: Project, commit: str, chart: str) -> dict | None:
-    done = subprocess.run(["git", "show", f"{commit}:charts/{chart}/Chart.yaml"], cwd=project.root,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
+    text = git.show(project.root, commit, f"charts/{chart}/Chart.yaml")
+    if text is None:
         return None  # new chart
     try:
-        return yaml.safe_load(done.stdout) or {}
+        return yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         raise HarnessError(f"charts/{chart}/Chart.yaml at {commit[:12]}: {err}") from None
 

@@ -8,12 +8,12 @@ taken at the base ref when it existed there, and from the working tree otherwise
 from __future__ import annotations
 
 import io
-import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.project import Project
+from ..tools import git
 
 DEFAULT_BASE_REFS = ("origin/main", "HEAD~1")
 
@@ -32,17 +32,12 @@ class Baseline:
         return candidate if candidate.exists() else path
 
 
-def _git(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=project.root, capture_output=True)
-
-
 def resolve_baseline(project: Project, ref: str | None) -> Baseline:
     """Extract charts/ at `ref` (default origin/main, else HEAD~1); a note instead when impossible."""
     candidates = (ref,) if ref else DEFAULT_BASE_REFS
     for candidate in candidates:
-        proc = _git(project, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
-        if proc.returncode == 0:
-            commit = proc.stdout.decode().strip()
+        commit = git.commit_of(project.root, candidate)
+        if commit is not None:
             return _extract(project, candidate, commit)
     return Baseline(None, f"upgrade safety skipped: git base ref {' or '.join(candidates)} not found")
 
@@ -51,13 +46,13 @@ def _extract(project: Project, ref: str, commit: str) -> Baseline:
     target = project.cache_dir / "base" / commit
     done = target / ".complete"
     if not done.exists():
-        archive = _git(project, "archive", "--format=tar", commit, "charts", "values")
-        if archive.returncode != 0:  # no values/ at that commit yet
-            archive = _git(project, "archive", "--format=tar", commit, "charts")
-        if archive.returncode != 0:
+        archive = git.archive(project.root, commit, "charts", "values")
+        if archive is None:  # no values/ at that commit yet
+            archive = git.archive(project.root, commit, "charts")
+        if archive is None:
             return Baseline(None, f"upgrade safety skipped: no charts/ at {ref} ({commit[:12]})", ref)
         target.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(target, filter="data")
         done.touch()
     return Baseline(target / "charts", f"base {ref} ({commit[:12]})", ref)

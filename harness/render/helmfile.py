@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .cache import key_for
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..core.yamlio import dump_yaml
+from ..tools import helmfile as helmfile_tool
 
 DEFAULT_RELEASES = ("acme-platform", "acme-api", "acme-ui")
 
@@ -97,13 +97,9 @@ def _built_releases(project: Project, environment: str) -> list[dict]:
     cached = project.cache_dir / "helmfile" / f"{key_for(str(helmfile.resolve()), environment, _inputs_digest(project))}.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    proc = subprocess.run([str(helmfile), "-f", str(project.helmfile), "-e", environment, "build"],
-                          capture_output=True, text=True, cwd=project.root, env=project.tool_env())
-    if proc.returncode != 0:
-        detail = " ".join((proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()[-1:])
-        raise HarnessError(f"helmfile -e {environment} build failed: {detail}")
+    built = helmfile_tool.build(helmfile, project.helmfile, environment, project.root, project.tool_env())
     try:
-        docs = [d for d in yaml.safe_load_all(proc.stdout) if isinstance(d, dict)]
+        docs = [d for d in yaml.safe_load_all(built) if isinstance(d, dict)]
     except yaml.YAMLError as exc:
         raise HarnessError(f"helmfile -e {environment} build printed invalid YAML: {' '.join(str(exc).split())}") from None
     releases = [r for doc in docs for r in doc.get("releases") or []]

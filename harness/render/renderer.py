@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +15,7 @@ from .cache import RenderCache, TreeDigests, file_dependencies, key_for
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..core.yamlio import load_all, load_yaml_file
+from ..tools import helm as helm_tool
 
 
 @dataclass(frozen=True)
@@ -63,23 +63,15 @@ class Renderer:
         memo = self.cache_dir / "helm" / key_for(str(binary), str(stat.st_size), str(stat.st_mtime_ns))
         if memo.exists():
             return memo.read_text()
-        proc = subprocess.run([str(self.helm), "version", "--template", "{{.Version}} {{.GitCommit}}"],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise HarnessError(f"{self.helm} version failed: {proc.stderr.strip()}")
-        identity = f"{binary} {proc.stdout.strip()}"
+        identity = f"{binary} {helm_tool.version(self.helm)}"
         memo.parent.mkdir(parents=True, exist_ok=True)
         memo.write_text(identity)
         return identity
 
     def command(self, job: RenderJob, inline_file: Path | None) -> list[str]:
-        cmd = [str(self.helm), "template", job.release, str(job.chart_dir), "--namespace", job.namespace,
-               "--kube-version", self.kube_version, "--skip-tests"]
-        for values in job.values_files:
-            cmd += ["--values", str(values)]
-        if inline_file:
-            cmd += ["--values", str(inline_file)]
-        return cmd
+        values = (*job.values_files, inline_file) if inline_file else job.values_files
+        return helm_tool.template_command(self.helm, job.release, job.chart_dir, job.namespace, self.kube_version,
+                                          values)
 
     def render_all(self, jobs: list[RenderJob]) -> list[RenderResult]:
         unique = list(dict.fromkeys(jobs))
@@ -108,8 +100,8 @@ class Renderer:
         if missing:
             return RenderResult(job, error=f"values file not found: {missing}")
         inline_file = self._inline_file(job, key) if job.inline_values else None
-        proc = subprocess.run(self.command(job, inline_file), capture_output=True, text=True)
-        if proc.returncode != 0:
+        proc = helm_tool.template(self.command(job, inline_file))
+        if not proc.ok:
             # Failed renders are cached too: same inputs, same failure, no need to rerun helm.
             result = RenderResult(job, error=_helm_error(proc.stderr))
         else:
@@ -144,9 +136,8 @@ class Renderer:
                                (chart_dir / "charts" / n).is_dir() for n in names)
         if archives_present and stamp.exists() and stamp.read_text() == wanted:
             return
-        proc = subprocess.run([str(self.helm), "dependency", "build", "--skip-refresh", str(chart_dir)],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
+        proc = helm_tool.dependency_build(self.helm, chart_dir)
+        if not proc.ok:
             raise HarnessError(f"helm dependency build {chart_dir.name} failed: {_helm_error(proc.stderr)}")
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(wanted)

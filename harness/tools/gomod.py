@@ -12,11 +12,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import HarnessError
+from .process import ToolError, run
 
 
 def escape(path: str) -> str:
@@ -44,8 +44,8 @@ def module_cache() -> Path:
         return Path(os.environ["GOMODCACHE"])
     go = shutil.which("go")
     if go is not None:
-        done = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True, timeout=30)
-        if done.returncode == 0 and done.stdout.strip():
+        done = run([go, "env", "GOMODCACHE"], timeout=30)
+        if done.ok and done.stdout.strip():
             return Path(done.stdout.strip())
     gopath = os.environ.get("GOPATH", "").split(os.pathsep)[0] or str(Path.home() / "go")
     return Path(gopath) / "pkg" / "mod"
@@ -66,9 +66,9 @@ def _download(wrapper: Path, module: str, version: str) -> Path:
     if go is None:
         raise HarnessError(f"{missing} and `go` is not on PATH to download it (install Go, then `make tools`)")
     try:
-        done = subprocess.run([go, "mod", "download", "-json", module], cwd=wrapper, capture_output=True, text=True,
-                              env={**os.environ, "GOFLAGS": "-mod=readonly"}, timeout=600)
-    except (subprocess.TimeoutExpired, OSError) as exc:
+        done = run([go, "mod", "download", "-json", module], cwd=wrapper, env={**os.environ, "GOFLAGS": "-mod=readonly"},
+                   timeout=600)
+    except ToolError as exc:
         raise HarnessError(f"{missing} and `go mod download` in {wrapper} failed: {exc}") from None
     try:
         info = json.loads(done.stdout or "{}")

@@ -13,7 +13,8 @@ import pytest
 
 from harness.core.errors import HarnessError
 from harness.core.project import Project
-from harness.publish.scan import classify, find_checkov, load_exceptions, run_checkov, unused
+from harness.publish.scan import classify, find_checkov, load_exceptions, unused
+from harness.tools.checkov import failed_checks
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,5 +92,5 @@ def test_a_privileged_pod_is_a_blocking_finding(checkov, tmp_path):
         "apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: acme}\n"
         "spec:\n  containers:\n  - name: c\n    image: x@sha256:" + "0" * 64 + "\n"
         "    securityContext: {privileged: true}\n")
-    failed = {f["check_id"] for f in run_checkov(checkov, tmp_path)}
+    failed = {f["check_id"] for f in failed_checks(checkov, tmp_path)}
     assert "CKV_K8S_16" in failed  # "Container should not be privileged"

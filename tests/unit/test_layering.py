@@ -2,7 +2,7 @@
 
 core <- tools <- policy <- render | live <- checks <- publish <- deploy <- cli
 (render and live are the two subjects checks run on: rendered scenarios, live snapshots;
-neither imports the other).
+neither imports the other). Only tools/ starts other programs: no other module imports subprocess.
 """
 
 from __future__ import annotations
@@ -107,3 +107,39 @@ def test_subject_rule_sees_a_crossing() -> None:
     """The rule above can fail: the framework's runner imports both paths, which a family may not."""
     targets = {target for _, target in harness_imports("harness.checks.run")}
     assert any(t.startswith("harness.live") for t in targets) and any(t.startswith("harness.render") for t in targets)
+
+
+def _imports_subprocess(module: str) -> list[int]:
+    tree = ast.parse(source_of(module).read_text())
+    return [node.lineno for node in ast.walk(tree)
+            if (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "subprocess" for a in node.names))
+            or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "subprocess")]
+
+
+# The real node's host commands (ip, unshare, mount, ...) have not moved behind tools/ yet: named
+# here so the rule holds for everything else; an entry that no longer imports subprocess fails below.
+NOT_YET_MOVED = {"harness.deploy.node.agents", "harness.deploy.node.hoststate", "harness.deploy.node.network",
+                 "harness.deploy.node.sandbox"}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=MODULES)
+def test_only_tools_run_programs(module: str) -> None:
+    lines = _imports_subprocess(module)
+    if module in NOT_YET_MOVED:
+        assert lines, f"{module} no longer imports subprocess: remove it from NOT_YET_MOVED"
+        return
+    assert layer_of(module) == "tools" or not lines, (
+        f"{module} imports subprocess (line {lines[0] if lines else '?'}): run programs through harness.tools")
+
+
+def test_tools_import_core_only() -> None:
+    """tools/ is the layer right above core: a helm or git call never needs a render or a check."""
+    tools = [m for m in MODULES if layer_of(m) == "tools"]
+    assert "harness.tools.process" in tools
+    above = [(m, t) for m in tools for _, t in harness_imports(m) if layer_of(t) not in ("core", "tools")]
+    assert not above, above
+
+
+def test_subprocess_check_sees_an_import() -> None:
+    """The rule above can fail: tools.process does import subprocess."""
+    assert _imports_subprocess("harness.tools.process")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ...core.errors import HarnessError
 from ...render.crds import crd_files, digest
+from ...tools import kubectl as kubectl_tool
+from ...tools.process import ToolError
 
 
 def apply(crds_module: Path, kubectl: Path, env: dict[str, str], stamp: Path | None = None) -> int:
@@ -18,13 +19,11 @@ def apply(crds_module: Path, kubectl: Path, env: dict[str, str], stamp: Path | N
     files = crd_files(crds_module)
     if stamp is not None and stamp.exists() and stamp.read_text() == digest(files):
         return 0
-    args = [str(kubectl), "apply", "--server-side", "--force-conflicts", "--field-manager", "acme-harness"]
-    for path in files:
-        args += ["-f", str(path)]
-    for cmd in (args, [str(kubectl), "wait", "--for", "condition=Established", "crd", "--all", "--timeout", "60s"]):
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
-        if done.returncode != 0:
-            raise HarnessError(f"crds: `{' '.join(cmd[1:3])}` failed: {done.stderr.strip().splitlines()[-1:]}")
+    try:
+        kubectl_tool.apply_server_side(kubectl, files, "acme-harness", env)
+        kubectl_tool.wait_for(kubectl, "Established", "crd", env)
+    except ToolError as err:
+        raise HarnessError(f"crds: {err}") from None
     if stamp is not None:
         stamp.write_text(digest(files))
     return len(files)

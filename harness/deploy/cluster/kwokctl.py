@@ -1,24 +1,14 @@
-"""Thin wrapper around the kwokctl command line (all state under the project's KWOK_WORKDIR)."""
+"""The local cluster's kwokctl calls (all state under the project's KWOK_WORKDIR)."""
 
 from __future__ import annotations
 
-import subprocess
-
-from ...core.errors import HarnessError
+from ...tools.kwokctl import kwokctl
 from .settings import BINARY_FLAGS, ClusterSettings
 
 
 def run(settings: ClusterSettings, *args: str, timeout: float = 300) -> str:
-    """Run `kwokctl ARGS --name NAME`; a failure becomes one HarnessError naming the command."""
-    cmd = [str(settings.binary("kwokctl")), *args, "--name", settings.name]
-    try:
-        done = subprocess.run(cmd, env=settings.env(), capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise HarnessError(f"cluster: `kwokctl {' '.join(args)}` did not finish within {timeout:.0f} s") from None
-    if done.returncode != 0:
-        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-        raise HarnessError(f"cluster: `kwokctl {' '.join(args)}` failed: {tail}")
-    return done.stdout
+    """Run `kwokctl ARGS --name NAME` with the cluster's binary and environment."""
+    return kwokctl(settings.binary("kwokctl"), args, settings.name, settings.env(), timeout)
 
 
 def create_args(settings: ClusterSettings) -> list[str]:

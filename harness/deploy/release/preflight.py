@@ -3,7 +3,6 @@ revisions that are deployed right now (not against git), because that is what he
 
 from __future__ import annotations
 
-import subprocess
 import time
 from typing import Callable
 
@@ -16,6 +15,7 @@ from ...checks.registry import select_checks
 from ...render.renderer import Renderer
 from ...live.releases import revisions
 from ...live.snapshot import Obj
+from ...tools import helm as helm_tool
 from .outcome import Step
 
 
@@ -37,8 +37,7 @@ def run_unittest(project: Project) -> tuple[bool, str, str]:
     charts = [str(p.parent) for p in sorted(project.charts_dir.glob("*/tests")) if p.is_dir()]
     if not charts:
         return True, "no helm-unittest suites", ""
-    done = subprocess.run([str(project.tool("helm")), "unittest", "--strict", *charts], cwd=project.root,
-                          capture_output=True, text=True, timeout=600)
+    done = helm_tool.unittest(project.tool("helm"), charts, project.root)
     tail = (done.stdout + done.stderr).strip().splitlines()
     summary = next((line.strip() for line in reversed(tail) if line.strip().startswith("Tests:")), "")
     return done.returncode == 0, summary or f"exit {done.returncode}", "\n".join(tail[-40:]) if done.returncode else ""

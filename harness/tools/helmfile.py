@@ -1,0 +1,47 @@
+"""The helmfile verbs the harness uses: build (the resolved releases), diff, apply, lint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from .process import Ran, ToolError, run
+
+# helmfile diff --detailed-exitcode: 0 no changes, 2 changes, anything else an error.
+DIFF_CHANGES = 2
+
+
+def build(helmfile: Path, file: Path, environment: str, cwd: Path, env: Mapping[str, str]) -> str:
+    """`helmfile -e ENV build`: the environment's state with templates resolved, as YAML."""
+    done = run([helmfile, "-f", file, "-e", environment, "build"], cwd=cwd, env=env,
+               what=f"helmfile -e {environment} build")
+    if not done.ok:
+        detail = " ".join((done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1:])
+        raise ToolError(f"helmfile -e {environment} build failed: {detail}")
+    return done.stdout
+
+
+def _failure(done: Ran, environment: str, verb: str) -> ToolError:
+    return ToolError(f"helmfile -e {environment} {verb} failed:\n  {done.tail(15, chr(10) + '  ')}")
+
+
+def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str]) -> tuple[bool, str]:
+    """(any change, diff text). Secrets are shown as digests, never as values."""
+    done = run([helmfile, "--environment", environment, "--kube-context", context,
+                "diff", "--suppress-secrets", "--detailed-exitcode", "--context", "3"],
+               cwd=cwd, env=env, timeout=600, what=f"helmfile -e {environment} diff")
+    if done.returncode not in (0, DIFF_CHANGES):
+        raise _failure(done, environment, "diff")
+    return done.returncode == DIFF_CHANGES, done.stdout.strip()
+
+
+def apply(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str]) -> None:
+    # No --file: helmfile finds helmfile.yaml(.gotmpl) in `cwd` itself.
+    done = run([helmfile, "--environment", environment, "--kube-context", context, "apply", "--suppress-secrets"],
+               cwd=cwd, env=env, timeout=900, what=f"helmfile -e {environment} apply")
+    if not done.ok:
+        raise _failure(done, environment, "apply")
+
+
+def lint_command(helmfile: Path, file: Path, environment: str) -> tuple[str, ...]:
+    return (str(helmfile), "-f", str(file), "-e", environment, "lint")
