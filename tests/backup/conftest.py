@@ -7,7 +7,6 @@ ACME_REQUIRE_BACKUP_DEPS=1 (what `make test` sets), which turns the skip into a 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 # This directory's helpers, and the harness render helpers shared with tests/observability.
 sys.path[:0] = [str(HERE), str(HERE.parent / "observability")]
 
-from services import AWS, MOTO_SERVER, S3, Postgres, aws, free_port, missing, running_postgres, wait_for_port  # noqa: E402
+from services import S3, Postgres, running_postgres, running_s3  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -31,22 +30,8 @@ def postgres() -> Iterator[Postgres]:
 @pytest.fixture(scope="session")
 def s3(tmp_path_factory) -> Iterator[S3]:
     """moto's S3 server on 127.0.0.1 with one bucket."""
-    if not MOTO_SERVER.exists():
-        missing(f"no S3 server at {MOTO_SERVER}")
-    if not AWS.exists():
-        missing("no AWS CLI at /usr/bin/aws")
-    port = free_port()
-    log = (tmp_path_factory.mktemp("s3") / "moto.log").open("w")
-    server = subprocess.Popen([MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, server)
-        store = S3(f"http://127.0.0.1:{port}", "acme-backups")
-        aws(["s3", "mb", f"s3://{store.bucket}"], store.env("setup"))
+    with running_s3(tmp_path_factory.mktemp("s3") / "moto.log") as store:
         yield store
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

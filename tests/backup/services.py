@@ -125,6 +125,27 @@ def aws(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.
                           capture_output=True, text=True, check=check)
 
 
+@contextmanager
+def running_s3(log_path: Path) -> Iterator[S3]:
+    """moto's S3 server on 127.0.0.1 with one bucket."""
+    if not MOTO_SERVER.exists():
+        missing(f"no S3 server at {MOTO_SERVER}")
+    if not AWS.exists():
+        missing("no AWS CLI at /usr/bin/aws")
+    port = free_port()
+    log = log_path.open("w")
+    server = subprocess.Popen([MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, server)
+        store = S3(f"http://127.0.0.1:{port}", "acme-backups")
+        aws(["s3", "mb", f"s3://{store.bucket}"], store.env("setup"))
+        yield store
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
 def run_script(name: str, env: dict[str, str], path: str, *args: str) -> subprocess.CompletedProcess:
     """One of the chart's backup scripts, exactly as shipped, under /bin/sh like in the pod."""
     return subprocess.run(["/bin/sh", SCRIPTS / name, *args], env={**os.environ, **env, "PATH": path},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -41,8 +42,8 @@ def postgres() -> Iterator[Postgres]:
 
 @pytest.fixture(scope="session")
 def rootfs(tmp_path_factory, images):
-    """rootfs(name) -> a fresh writable copy of the image's files, plus /dev/stdout and /dev/null
-    (the container runtime provides /dev; chroot does not)."""
+    """rootfs(name) -> a fresh writable copy of the image's files, plus the /dev entries the
+    container runtime provides and chroot does not."""
     unpacked: dict[str, Path] = {}
 
     def make(name: str) -> Path:
@@ -53,8 +54,12 @@ def rootfs(tmp_path_factory, images):
         shutil.copytree(unpacked[name], root, symlinks=True, dirs_exist_ok=True)
         os.chmod(root, 0o755)  # pytest makes its directories 0700; the image's / is 0755
         (root / "dev").mkdir(exist_ok=True)
-        for device in ("stdout", "stderr", "null"):
+        for device in ("stdout", "stderr"):
             (root / "dev" / device).touch(mode=0o666)
+            os.chmod(root / "dev" / device, 0o666)
+        # The character devices every container gets (the AWS CLI's TLS library reads urandom).
+        for device, minor in (("null", 3), ("zero", 5), ("random", 8), ("urandom", 9)):
+            os.mknod(root / "dev" / device, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
             os.chmod(root / "dev" / device, 0o666)
         return root
 

@@ -29,6 +29,8 @@ USES = (
     Use("ui", "acme-ui", "Deployment", "acme-ui", "ui", "image"),
     Use("postgres", "acme-platform", "StatefulSet", "acme-db", "postgresql", "database.inCluster.image"),
     Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image"),
+    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "dump", "backup.pgDump.image"),
+    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "upload", "backup.uploader.image"),
 )
 
 
