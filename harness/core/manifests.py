@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from .fields import get_or
+
 # Where each workload kind keeps its pod template.
 POD_TEMPLATE_PATHS = {
     "Deployment": ("spec", "template"),
@@ -39,11 +41,11 @@ class K8sObject:
 
     @property
     def kind(self) -> str:
-        return str(self.doc.get("kind", ""))
+        return str(get_or(self.doc, "kind", ""))
 
     @property
     def api_version(self) -> str:
-        return str(self.doc.get("apiVersion", ""))
+        return str(get_or(self.doc, "apiVersion", ""))
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -51,7 +53,7 @@ class K8sObject:
 
     @property
     def name(self) -> str:
-        return str(self.metadata.get("name", ""))
+        return str(get_or(self.metadata, "name", ""))
 
     @property
     def namespace(self) -> str:

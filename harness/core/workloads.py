@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .fields import get_or
 from .manifests import K8sObject, Manifests, PodTemplate
 
 SERVING_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
@@ -31,8 +32,8 @@ def desired_replicas(workload: K8sObject, manifests: Manifests) -> tuple[int, st
     """Replicas the controllers work against, and the field that sets them."""
     hpa = hpa_for(workload, manifests)
     if hpa is not None:
-        return int(hpa.spec.get("minReplicas", 1)), f"{hpa.ref} spec.minReplicas"
-    return int(workload.spec.get("replicas", 1)), "spec.replicas"
+        return int(get_or(hpa.spec, "minReplicas", 1)), f"{hpa.ref} spec.minReplicas"
+    return int(get_or(workload.spec, "replicas", 1)), "spec.replicas"
 
 
 def serving_templates(manifests: Manifests) -> list[PodTemplate]:

@@ -2,7 +2,10 @@
 
 Semantics, as the API documents them:
 - A pod is isolated for a direction only when some policy in its namespace selects it and
-  lists that direction in policyTypes (default: Ingress, plus Egress when egress rules exist).
+  lists that direction in policyTypes (default: Ingress, plus Egress when egress rules exist:
+  `egress: []` or `egress: null` adds nothing).
+- An explicit null reads as absent, as the API server reads it (core/fields.py): a null
+  namespaceSelector or ipBlock beside a podSelector is no selector at all, a null protocol is TCP.
 - An isolated pod admits a connection when ANY rule of ANY selecting policy matches it.
 - A connection needs both the source's egress and the destination's ingress to allow it.
 - A rule with no peers matches every peer; with no ports, every port.
@@ -19,6 +22,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ..core.fields import get_or, is_set
 from ..core.manifests import K8sObject, Manifests
 from ..core.selectors import selector_matches
 from .intended import ComponentSpec, IntendedFlows, PortSpec
@@ -56,7 +60,7 @@ class PolicySet:
     def _selecting(self, pod: Endpoint, direction: str) -> list[K8sObject]:
         return [p for p in self.policies
                 if p.namespace == pod.namespace and direction in policy_types(p)
-                and selector_matches(p.spec.get("podSelector") or {}, dict(pod.labels))]
+                and selector_matches(get_or(p.spec, "podSelector", {}), dict(pod.labels))]
 
     def ingress(self, source: Endpoint, target: Endpoint, port: int, protocol: str) -> Verdict:
         return self._decide(target, source, target, port, protocol, "Ingress", "ingress", "from")
@@ -76,43 +80,43 @@ class PolicySet:
         if not selecting:
             return Verdict(True)
         for policy in selecting:
-            for index, rule in enumerate(policy.spec.get(rules_key) or []):
-                rule = rule or {}
-                if (_peers_match(rule.get(peers_key), peer, policy.namespace)
-                        and _ports_match(rule.get("ports"), port, protocol, target)):
+            for index, rule in enumerate(get_or(policy.spec, rules_key, [])):
+                if (_peers_match(get_or(rule, peers_key), peer, policy.namespace)
+                        and _ports_match(get_or(rule, "ports"), port, protocol, target)):
                     return Verdict(True, policy, f"spec.{rules_key}[{index}]")
         return Verdict(False, selecting[0])
 
 
 def policy_types(policy: K8sObject) -> list[str]:
-    declared = policy.spec.get("policyTypes")
+    declared = get_or(policy.spec, "policyTypes")
     if declared:
         return list(declared)
-    return ["Ingress", "Egress"] if "egress" in policy.spec else ["Ingress"]
+    # The API server's defaulting: Egress only when there is at least one egress rule.
+    return ["Ingress", "Egress"] if get_or(policy.spec, "egress") else ["Ingress"]
 
 
 def _peers_match(peers: list[dict[str, Any]] | None, peer: Endpoint, policy_namespace: str) -> bool:
     if not peers:
         return True
-    return any(_peer_matches(p or {}, peer, policy_namespace) for p in peers)
+    return any(_peer_matches(p, peer, policy_namespace) for p in peers)
 
 
-def _peer_matches(rule_peer: dict[str, Any], peer: Endpoint, policy_namespace: str) -> bool:
-    if "ipBlock" in rule_peer:
-        block = rule_peer["ipBlock"] or {}
+def _peer_matches(rule_peer: dict[str, Any] | None, peer: Endpoint, policy_namespace: str) -> bool:
+    if is_set(rule_peer, "ipBlock"):
+        block = rule_peer["ipBlock"]
         try:
-            inside = peer.ip in ipaddress.ip_network(block.get("cidr", ""), strict=False)
-            excluded = any(peer.ip in ipaddress.ip_network(e, strict=False) for e in block.get("except") or [])
+            inside = peer.ip in ipaddress.ip_network(get_or(block, "cidr", ""), strict=False)
+            excluded = any(peer.ip in ipaddress.ip_network(e, strict=False) for e in get_or(block, "except", []))
         except ValueError:
             return False
         return inside and not excluded
     if not peer.in_cluster:
         return False  # pod and namespace selectors only ever select pods
-    if "namespaceSelector" in rule_peer:
-        namespace_ok = selector_matches(rule_peer["namespaceSelector"] or {}, dict(peer.namespace_labels))
+    if is_set(rule_peer, "namespaceSelector"):
+        namespace_ok = selector_matches(rule_peer["namespaceSelector"], dict(peer.namespace_labels))
     else:
         namespace_ok = peer.namespace == policy_namespace
-    pod_ok = selector_matches(rule_peer.get("podSelector") or {}, dict(peer.labels))
+    pod_ok = selector_matches(get_or(rule_peer, "podSelector", {}), dict(peer.labels))
     return namespace_ok and pod_ok
 
 
@@ -120,14 +124,13 @@ def _ports_match(ports: list[dict[str, Any]] | None, port: int, protocol: str, t
     if not ports:
         return True
     for entry in ports:
-        entry = entry or {}
-        if entry.get("protocol", "TCP") != protocol:
+        if get_or(entry, "protocol", "TCP") != protocol:
             continue
-        wanted = entry.get("port")
+        wanted = get_or(entry, "port")
         if wanted is None:
             return True
         if isinstance(wanted, int):
-            if wanted == port or wanted <= port <= int(entry.get("endPort") or wanted):
+            if wanted == port or wanted <= port <= int(get_or(entry, "endPort", wanted)):
                 return True
         elif any(p.name == wanted and p.port == port and p.protocol == protocol for p in target.ports):
             return True
@@ -158,9 +161,9 @@ def _component_endpoints(spec: ComponentSpec, manifests: Manifests, namespace_la
     for template in manifests.pod_templates():
         owner = template.owner
         if owner.namespace == spec.namespace and all(template.labels.get(k) == v for k, v in labels.items()):
-            ports = tuple(PortSpec(p["containerPort"], p.get("protocol", "TCP"), p.get("name", ""))
-                          for c, _ in template.containers(include_init=False) for p in c.get("ports") or []
-                          if "containerPort" in p)
+            ports = tuple(PortSpec(p["containerPort"], get_or(p, "protocol", "TCP"), get_or(p, "name", ""))
+                          for c, _ in template.containers(include_init=False) for p in get_or(c, "ports", [])
+                          if is_set(p, "containerPort"))
             found.append(Endpoint(spec.name, next(addresses), owner.namespace,
                                   tuple(sorted((k, str(v)) for k, v in template.labels.items())),
                                   ns_labels(owner.namespace), ports, owner))
@@ -174,10 +177,10 @@ def _external_service_endpoints(spec: ComponentSpec, manifests: Manifests) -> It
     for slice_obj in manifests.of_kind("EndpointSlice"):
         if slice_obj.labels.get("kubernetes.io/service-name") != spec.external_service:
             continue
-        ports = tuple(PortSpec(p.get("port", 0), p.get("protocol", "TCP"), p.get("name", ""))
-                      for p in slice_obj.doc.get("ports") or [])
-        for endpoint in slice_obj.doc.get("endpoints") or []:
-            for address in endpoint.get("addresses") or []:
+        ports = tuple(PortSpec(get_or(p, "port", 0), get_or(p, "protocol", "TCP"), get_or(p, "name", ""))
+                      for p in get_or(slice_obj.doc, "ports", []))
+        for endpoint in get_or(slice_obj.doc, "endpoints", []):
+            for address in get_or(endpoint, "addresses", []):
                 try:
                     yield Endpoint(spec.name, ipaddress.IPv4Address(address), ports=ports, workload=slice_obj,
                                    serves_only=True)

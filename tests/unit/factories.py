@@ -137,12 +137,13 @@ def secret(name: str = "acme-db-credentials", keys: tuple[str, ...] = ("url",)) 
             "data": {k: "eA==" for k in keys}}
 
 
-def network_policy(name: str, pod_selector: Doc, ingress: list | None = None, egress: list | None = None,
-                   types: list[str] | None = None, namespace: str = NAMESPACE) -> Doc:
+def network_policy(name: str, pod_selector: Doc | None, ingress: list | None = None, egress: list | None = None,
+                   types: list[str] | None = None, namespace: str = NAMESPACE, null_egress: bool = False) -> Doc:
+    """`null_egress`: write `egress: null`, as Helm renders an empty value."""
     spec: Doc = {"podSelector": pod_selector}
     if ingress is not None:
         spec["ingress"] = ingress
-    if egress is not None:
+    if egress is not None or null_egress:
         spec["egress"] = egress
     if types is not None:
         spec["policyTypes"] = types

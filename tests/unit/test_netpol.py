@@ -77,6 +77,25 @@ INGRESS_CASES = [
      API, DB, 5432, "TCP", True),
     ("union-of-policies", [f.network_policy("deny", ALL, ingress=[]), f.network_policy("db", DB_ONLY, ingress=FROM_API)],
      API, DB, 5432, "TCP", True),
+    # Helm renders an empty value as an explicit null; the API server reads null as absent.
+    ("namespaceSelector-null-means-own-namespace",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"namespaceSelector": None,
+                                                         "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}]}])],
+     EDGE, DB, 5432, "TCP", False),
+    ("namespaceSelector-null-admits-own-namespace",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"namespaceSelector": None, "podSelector": {
+         "matchLabels": {"component": "api"}}}]}])], API, DB, 5432, "TCP", True),
+    ("ipBlock-null-beside-podSelector-is-absent",
+     [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": None, "podSelector": {
+         "matchLabels": {"component": "api"}}}]}])], API, DB, 5432, "TCP", True),
+    ("protocol-null-means-TCP",
+     [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5432, "protocol": None}]}])], API, DB, 5432, "TCP", True),
+    ("protocol-null-is-not-UDP",
+     [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5432, "protocol": None}]}])], API, DB, 5432, "UDP", False),
+    ("podSelector-null-in-spec-selects-every-pod", [f.network_policy("deny", None, ingress=[])], API, DB, 5432, "TCP", False),
+    ("matchExpressions-null-entry-selects-nothing",
+     [f.network_policy("deny", ALL, ingress=[]), f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {
+         "matchExpressions": [None]}}]}])], API, DB, 5432, "TCP", False),
 ]
 
 
@@ -88,7 +107,15 @@ def test_ingress_verdict(docs, source, target, port, protocol, allowed):
 
 EGRESS_CASES = [
     ("no-policy-allows", [], API, INTERNET, 443, True),
-    ("egress-field-implies-egress-type", [f.network_policy("eg", ALL, egress=[])], API, INTERNET, 443, False),
+    ("egress-rules-imply-egress-type", [f.network_policy("eg", ALL, egress=[{"ports": [{"port": 53}]}])],
+     API, INTERNET, 443, False),
+    # Kubernetes adds Egress to the default policyTypes only when egress rules exist.
+    ("egress-empty-list-without-types-leaves-egress-open", [f.network_policy("eg", ALL, ingress=[], egress=[])],
+     API, INTERNET, 443, True),
+    ("egress-null-without-types-leaves-egress-open", [f.network_policy("eg", ALL, ingress=[], egress=None, null_egress=True)],
+     API, INTERNET, 443, True),
+    ("egress-empty-list-with-types-denies", [f.network_policy("eg", ALL, egress=[], types=["Egress"])],
+     API, INTERNET, 443, False),
     ("ingress-only-policy-leaves-egress-open", [f.network_policy("in", ALL, ingress=[])], API, INTERNET, 443, True),
     ("egress-to-db-port", [f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
         {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": 5432}]}])], API, DB, 5432, True),
@@ -172,3 +199,20 @@ def test_isolation_flows_reports_denied_intended_flow():
     findings = run_check("isolation.flows", f.scenario(*deny_api_egress, is_environment=True))
     assert any("intended flow api -> db:5432/TCP is denied (egress side)" in x.message
                and str(x.object) == "NetworkPolicy/acme/default-deny" for x in findings)
+
+
+def test_isolation_checks_read_nulls_as_absent():
+    """The intended environment with the nulls Helm renders from empty values: same verdicts, no finding."""
+    docs = _environment()
+    db_container = docs[1]["spec"]["template"]["spec"]["containers"][0]
+    db_container["ports"][0]["protocol"] = None
+    api_policy = docs[4]["spec"]
+    api_policy["egress"][0]["to"][0].update(namespaceSelector=None, ipBlock=None)
+    api_policy["egress"][0]["ports"][0]["protocol"] = None
+    db_policy = docs[5]["spec"]
+    db_policy.update(egress=None, policyTypes=None)
+    db_policy["ingress"][0]["from"][0].update(namespaceSelector=None, ipBlock=None)
+    db_policy["ingress"][0]["ports"][0]["protocol"] = None
+    scenario = f.scenario(*docs, is_environment=True)
+    assert run_check("isolation.flows", scenario) == []
+    assert run_check("isolation.ingress", scenario) == []

@@ -22,6 +22,11 @@ CASES = [
     ("does-not-exist", {"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]}, False),
     ("unknown-operator-is-invalid-selects-nothing",
      {"matchExpressions": [{"key": "tier", "operator": "Equals", "values": ["1"]}]}, False),
+    # Explicit nulls, as Helm renders empty values: absent fields, never a crash.
+    ("null-match-labels-and-expressions-select-everything", {"matchLabels": None, "matchExpressions": None}, True),
+    ("null-expression-entry-is-invalid-selects-nothing", {"matchExpressions": [None]}, False),
+    ("null-values-list-is-empty", {"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": None}]}, True),
+    ("null-label-value-is-empty-string", {"matchLabels": {"tier": None}}, False),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...core.fields import get_or
 from ..registry import check
 
 MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
@@ -58,7 +59,7 @@ def cron(scenario, check):
     for obj in scenario.manifests.of_kind("CronJob", "Schedule"):
         if obj.kind == "Schedule" and not obj.api_version.startswith("velero.io/"):
             continue
-        problem = cron_error(obj.spec.get("schedule", ""))
+        problem = cron_error(get_or(obj.spec, "schedule", ""))
         if problem:
             yield check.finding(obj, "spec.schedule", f"{obj.spec.get('schedule')!r}: {problem}")
 
@@ -68,6 +69,6 @@ def concurrency_forbid(scenario, check):
     for job in scenario.manifests.of_kind("CronJob"):
         if job.labels.get("app.kubernetes.io/component") != "backup":
             continue
-        policy = job.spec.get("concurrencyPolicy", "Allow")
+        policy = get_or(job.spec, "concurrencyPolicy", "Allow")
         if policy != "Forbid":
             yield check.finding(job, "spec.concurrencyPolicy", f"{policy}, want Forbid")

@@ -9,6 +9,7 @@ restart forgets every group.
 
 from __future__ import annotations
 
+from ...core.fields import get_or
 from ...core.manifests import service_selects
 from ...core.selectors import selector_matches
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for
@@ -63,7 +64,7 @@ def _state_file(container) -> str | None:
 
 def _claimed_volumes(template) -> set[str]:
     workload = template.owner
-    claims = {t.get("metadata", {}).get("name") for t in workload.spec.get("volumeClaimTemplates") or []}
+    claims = {get_or(t, "metadata", {}).get("name") for t in workload.spec.get("volumeClaimTemplates") or []}
     claims |= {v.get("name") for v in template.spec.get("volumes") or [] if v.get("persistentVolumeClaim")}
     return claims
 
@@ -71,7 +72,7 @@ def _claimed_volumes(template) -> set[str]:
 def _serves(container, service) -> bool:
     ports = container.get("ports") or []
     for port in service.spec.get("ports") or []:
-        target = port.get("targetPort", port.get("port"))
+        target = get_or(port, "targetPort", get_or(port, "port"))
         if any((p.get("name") == target) if isinstance(target, str) else (p.get("containerPort") == target)
                for p in ports):
             return True
@@ -92,12 +93,12 @@ def persisted_state(scenario, check):
                                     "loses every pushed group")
                 continue
             mounts = [m for m in container.get("volumeMounts") or []
-                      if state.startswith(m.get("mountPath", "").rstrip("/") + "/")]
+                      if state.startswith(str(get_or(m, "mountPath", "")).rstrip("/") + "/")]
             if not mounts:
                 yield check.finding(template.owner, f"{path}.args", f"{STATE_FLAG} {state} is on the container's "
                                     "own filesystem, which is lost with the pod")
                 continue
-            mount = max(mounts, key=lambda m: len(m.get("mountPath", "")))
+            mount = max(mounts, key=lambda m: len(get_or(m, "mountPath", "")))
             if mount.get("name") not in claims:
                 yield check.finding(template.owner, f"{path}.volumeMounts", f"{state} is on volume "
                                     f"{mount.get('name')!r}, not a PersistentVolumeClaim: lost with the pod")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ...core.fields import get_or, is_set
 from ...core.manifests import CLUSTER_SCOPED, ObjectRef, service_selects
 from ..registry import CheckSkipped, Needs, check
 from .isolation import ingress_backends, route_backends
@@ -40,7 +41,7 @@ def service_ports(scenario, check):
             yield check.finding(service, "spec.selector", "selects no rendered pod")
             continue
         for index, port in enumerate(service.spec.get("ports") or []):
-            target = port.get("targetPort", port.get("port"))
+            target = get_or(port, "targetPort", get_or(port, "port"))
             ok = any(p.get("name") == target for p in ports) if isinstance(target, str) else \
                 any(p.get("containerPort") == target for p in ports)
             if not ok:
@@ -65,7 +66,7 @@ def backends(scenario, check):
                 yield check.finding(ingress, f"{path}.port", f"Service {service.name} has no port {port}")
     for route in scenario.manifests.of_kind("HTTPRoute"):
         for path, ref in route_backends(route):
-            service = scenario.lookup.get("Service", str(ref.get("name")), ref.get("namespace", route.namespace))
+            service = scenario.lookup.get("Service", str(ref.get("name")), get_or(ref, "namespace", route.namespace))
             if service is None:
                 yield check.finding(route, f"{path}.name", f"Service {ref.get('name')} is not rendered")
             elif not _service_has_port(service, number=ref.get("port")):
@@ -148,7 +149,7 @@ def metrics_url(scenario, check):
 
 
 def _literal_or_configmap(entry, lookup, namespace):
-    if "value" in entry:
+    if is_set(entry, "value"):
         return str(entry["value"])
     ref = (entry.get("valueFrom") or {}).get("configMapKeyRef")
     if ref:
@@ -169,7 +170,7 @@ def _release_dependencies(scenario):
                 target = owners.get(("Secret", template.owner.namespace, ref.get("name")))
                 if target:
                     edges.setdefault(release, set()).add(target)
-                if entry.get("name") == "METRICS_URL" and "value" in entry:
+                if entry.get("name") == "METRICS_URL" and is_set(entry, "value"):
                     host = (urlsplit(str(entry["value"])).hostname or "").split(".")
                     target = owners.get(("Service", host[1] if len(host) > 1 else template.owner.namespace, host[0]))
                     if target:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ...core.fields import get_or
 from ...core.manifests import ObjectRef, service_selects
 from ...core.selectors import selector_matches
 from ...policy.netpol import flow_matrix
@@ -107,7 +108,7 @@ def exposure(scenario, check):
     internal = _internal_services(scenario)
     for service in scenario.manifests.of_kind("Service"):
         if (service.namespace, service.name) in internal:
-            kind = service.spec.get("type", "ClusterIP")
+            kind = get_or(service.spec, "type", "ClusterIP")
             if kind in ("LoadBalancer", "NodePort"):
                 yield check.finding(service, "spec.type", f"{kind} exposes an internal component")
             if service.spec.get("externalIPs"):
@@ -118,7 +119,7 @@ def exposure(scenario, check):
                 yield check.finding(ingress, path, f"routes to internal Service {backend.get('name')}")
     for route in scenario.manifests.of_kind("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"):
         for path, ref in route_backends(route):
-            if (ref.get("namespace", route.namespace), ref.get("name")) in internal:
+            if (get_or(ref, "namespace", route.namespace), ref.get("name")) in internal:
                 yield check.finding(route, path, f"routes to internal Service {ref.get('name')}")
 
 
@@ -162,6 +163,6 @@ def ingress_backends(ingress):
 def route_backends(route):
     for r, rule in enumerate(route.spec.get("rules") or []):
         for b, ref in enumerate(rule.get("backendRefs") or []):
-            if ref.get("kind", "Service") == "Service" and ref.get("group", "") == "":
+            if get_or(ref, "kind", "Service") == "Service" and get_or(ref, "group", "") == "":
                 yield f"spec.rules[{r}].backendRefs[{b}]", ref
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..registry import check
+from ...core.fields import get_or
 from ...core.workloads import desired_replicas, scaled
 
 _PATH = "spec.strategy.rollingUpdate"
@@ -11,21 +12,21 @@ _PATH = "spec.strategy.rollingUpdate"
 def _fenceposts(deployment, replicas: int) -> tuple[int, int]:
     """Deployment controller's ResolveFenceposts: surge rounds up, unavailable rounds down (defaults 25%)."""
     rolling = (deployment.spec.get("strategy") or {}).get("rollingUpdate") or {}
-    surge = scaled(rolling.get("maxSurge", "25%"), replicas, round_up=True)
-    unavailable = scaled(rolling.get("maxUnavailable", "25%"), replicas, round_up=False)
+    surge = scaled(get_or(rolling, "maxSurge", "25%"), replicas, round_up=True)
+    unavailable = scaled(get_or(rolling, "maxUnavailable", "25%"), replicas, round_up=False)
     return surge, unavailable
 
 
 def _rolling_deployments(scenario):
     for deployment in scenario.manifests.of_kind("Deployment"):
-        if (deployment.spec.get("strategy") or {}).get("type", "RollingUpdate") == "RollingUpdate":
+        if get_or(get_or(deployment.spec, "strategy"), "type", "RollingUpdate") == "RollingUpdate":
             yield deployment
 
 
 @check("rollout.strategy", "Deployments use the RollingUpdate strategy (Recreate means downtime)")
 def strategy(scenario, check):
     for deployment in scenario.manifests.of_kind("Deployment"):
-        kind = (deployment.spec.get("strategy") or {}).get("type", "RollingUpdate")
+        kind = get_or(get_or(deployment.spec, "strategy"), "type", "RollingUpdate")
         if kind != "RollingUpdate":
             yield check.finding(deployment, "spec.strategy.type", f"strategy is {kind}, not RollingUpdate")
 

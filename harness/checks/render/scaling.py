@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...core.fields import get_or, is_set
 from ...core.selectors import selector_matches
 from ..registry import check
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for, scaled
@@ -17,7 +18,7 @@ def hpa_version(scenario, check):
 @check("scaling.hpa-bounds", "HPA 1 <= minReplicas <= maxReplicas")
 def hpa_bounds(scenario, check):
     for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
-        low, high = int(hpa.spec.get("minReplicas", 1)), int(hpa.spec.get("maxReplicas", 0))
+        low, high = int(get_or(hpa.spec, "minReplicas", 1)), int(get_or(hpa.spec, "maxReplicas", 0))
         if low < 1:
             yield check.finding(hpa, "spec.minReplicas", f"minReplicas {low} is below 1")
         if low > high:
@@ -36,7 +37,7 @@ def hpa_target(scenario, check):
 @check("scaling.replicas-under-hpa", "a workload under an HPA omits spec.replicas (helm would reset the scale)")
 def replicas_under_hpa(scenario, check):
     for workload in scenario.manifests.of_kind("Deployment", "StatefulSet"):
-        if "replicas" in workload.spec and hpa_for(workload, scenario.lookup) is not None:
+        if is_set(workload.spec, "replicas") and hpa_for(workload, scenario.lookup) is not None:
             yield check.finding(workload, "spec.replicas", "set although an HPA manages this workload")
 
 
@@ -46,19 +47,23 @@ def pdb(scenario, check):
     for budget in scenario.manifests.of_kind("PodDisruptionBudget"):
         if budget.api_version != "policy/v1":
             yield check.finding(budget, "apiVersion", f"{budget.api_version}, want policy/v1")
-        selector = budget.spec.get("selector") or {}
+        selector = get_or(budget.spec, "selector")
+        if selector is None:
+            # policy/v1: a missing or null selector selects no pods (an empty one selects all).
+            yield check.finding(budget, "spec.selector", "no selector: a policy/v1 PDB without one selects no pods")
+            continue
         covered = [w for w in workloads if w.namespace == budget.namespace and selector_matches(
-            selector, ((w.spec.get("template") or {}).get("metadata") or {}).get("labels") or {})]
+            selector, get_or(get_or(get_or(w.spec, "template"), "metadata"), "labels", {}))]
         if not covered:
             yield check.finding(budget, "spec.selector", "selects no rendered workload")
         for workload in covered:
             replicas, source = desired_replicas(workload, scenario.lookup)
             # The disruption controller rounds both percentages up.
-            if "maxUnavailable" in budget.spec:
-                allowed, field = scaled(budget.spec["maxUnavailable"], replicas, round_up=True), "spec.maxUnavailable"
+            if is_set(budget.spec, "maxUnavailable"):
+                allowed, where = scaled(budget.spec["maxUnavailable"], replicas, round_up=True), "spec.maxUnavailable"
             else:
-                minimum = scaled(budget.spec.get("minAvailable", 1), replicas, round_up=True)
-                allowed, field = replicas - minimum, "spec.minAvailable"
+                minimum = scaled(get_or(budget.spec, "minAvailable", 1), replicas, round_up=True)
+                allowed, where = replicas - minimum, "spec.minAvailable"
             if allowed < 1:
-                yield check.finding(budget, field, f"allows {allowed} disruptions of {workload.ref} at "
+                yield check.finding(budget, where, f"allows {allowed} disruptions of {workload.ref} at "
                                                    f"{replicas} replicas ({source}): node drains would block")

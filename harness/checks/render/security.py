@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...core.fields import get_or
 from ..registry import check
 
 _USERINFO_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
@@ -33,12 +34,12 @@ def pod_security(scenario, check):
             extra = set(caps.get("add") or []) - _ALLOWED_CAPABILITIES
             if extra:
                 yield check.finding(owner, f"{where}.capabilities.add", f"container {name} adds {sorted(extra)}")
-            non_root = ctx.get("runAsNonRoot", pod_ctx.get("runAsNonRoot"))
+            non_root = get_or(ctx, "runAsNonRoot", get_or(pod_ctx, "runAsNonRoot"))
             if non_root is not True:
                 yield check.finding(owner, f"{where}.runAsNonRoot", f"container {name}: runAsNonRoot must be true")
-            if ctx.get("runAsUser", pod_ctx.get("runAsUser")) == 0:
+            if get_or(ctx, "runAsUser", get_or(pod_ctx, "runAsUser")) == 0:
                 yield check.finding(owner, f"{where}.runAsUser", f"container {name} runs as UID 0")
-            seccomp = (ctx.get("seccompProfile") or pod_ctx.get("seccompProfile") or {}).get("type")
+            seccomp = get_or(get_or(ctx, "seccompProfile") or get_or(pod_ctx, "seccompProfile"), "type")
             if seccomp not in _SECCOMP_OK:
                 yield check.finding(owner, f"{where}.seccompProfile.type",
                                     f"container {name}: seccomp {seccomp or 'unset'}, want RuntimeDefault")
@@ -72,7 +73,7 @@ def image_problem(image: str) -> str | None:
 def image_pinned(scenario, check):
     for template in scenario.manifests.pod_templates():
         for container, path in template.containers():
-            problem = image_problem(str(container.get("image", "")))
+            problem = image_problem(str(get_or(container, "image", "")))
             if problem:
                 yield check.finding(template.owner, f"{path}.image", f"{container.get('image')} {problem}")
 
@@ -101,6 +102,6 @@ def credentials(scenario, check):
                 value = entry.get("value")
                 if value in (None, ""):
                     continue
-                if looks_like_credential(str(entry.get("name", "")), words) or _USERINFO_PASSWORD.search(str(value)):
+                if looks_like_credential(str(get_or(entry, "name", "")), words) or _USERINFO_PASSWORD.search(str(value)):
                     yield check.finding(template.owner, f"{path}.env[{index}].value",
                                         f"{entry.get('name')} holds a literal credential; use a secretKeyRef")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..registry import check
+from ...core.fields import get_or, is_set
 from ...core.workloads import is_serving, serving_templates
 
 _SLEEP = re.compile(r"\bsleep\s+(\d+)")
@@ -13,10 +14,10 @@ DEFAULT_GRACE_SECONDS = 30  # the pod spec default
 
 def prestop_delay(container: dict) -> int | None:
     """Seconds the preStop hook waits: the native sleep action or an exec `sleep N`; None if none."""
-    hook = ((container.get("lifecycle") or {}).get("preStop")) or {}
-    if "sleep" in hook:
-        return int((hook["sleep"] or {}).get("seconds", 0))
-    command = " ".join(str(part) for part in (hook.get("exec") or {}).get("command") or [])
+    hook = get_or(get_or(container, "lifecycle"), "preStop", {})
+    if is_set(hook, "sleep"):
+        return int(get_or(hook["sleep"], "seconds", 0))
+    command = " ".join(str(part) for part in get_or(get_or(hook, "exec"), "command", []))
     match = _SLEEP.search(command)
     return int(match.group(1)) if match else None
 
@@ -43,7 +44,7 @@ def grace_period(scenario, check):
     drain = scenario.settings.drain_seconds
     for template, container, path in _deployment_serving(scenario):
         delay = prestop_delay(container) or 0
-        grace = int(template.spec.get("terminationGracePeriodSeconds", DEFAULT_GRACE_SECONDS))
+        grace = int(get_or(template.spec, "terminationGracePeriodSeconds", DEFAULT_GRACE_SECONDS))
         if grace <= delay + drain:
             yield check.finding(template.owner, f"{template.spec_path}.terminationGracePeriodSeconds",
                                 f"{grace}s is not more than preStop {delay}s + drain {drain}s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatch
 
+from ...core.fields import get_or
 from ..registry import CheckSkipped, check
 
 _ISSUER_KEYS = {"cert-manager.io/cluster-issuer": "ClusterIssuer", "cert-manager.io/issuer": "Issuer"}
@@ -38,13 +39,13 @@ def hosts(scenario, check):
         if not hostnames:
             yield check.finding(route, "spec.hostnames", "no hostnames: TLS coverage cannot be established")
         for index, parent in enumerate(route.spec.get("parentRefs") or []):
-            gateway = scenario.lookup.get("Gateway", str(parent.get("name")), parent.get("namespace", route.namespace))
+            gateway = scenario.lookup.get("Gateway", str(parent.get("name")), get_or(parent, "namespace", route.namespace))
             if gateway is None:
                 continue  # a Gateway owned by the edge controller: its listeners are not ours to read
             listeners = [l for l in gateway.spec.get("listeners") or []
                          if l.get("protocol") == "HTTPS" and (l.get("tls") or {}).get("certificateRefs")
                          and (not parent.get("sectionName") or l.get("name") == parent.get("sectionName"))]
-            patterns = [l.get("hostname", "*") for l in listeners]
+            patterns = [get_or(l, "hostname", "*") for l in listeners]
             for host in hostnames:
                 if not any(p == "*" for p in patterns) and not _host_covered(host, patterns):
                     yield check.finding(route, f"spec.parentRefs[{index}]",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.certificates import covers, days_left, dns_names, leaf
 from ...live.settings import SmokeSettings
@@ -34,7 +35,7 @@ def _certificate(snap: Snapshot, settings: SmokeSettings, check: Check, secret: 
 
 def _ingresses(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for ing in snap.ingresses:
-        for index, tls in enumerate(ing.get("spec", {}).get("tls") or []):
+        for index, tls in enumerate(get_or(ing, "spec", {}).get("tls") or []):
             name = tls.get("secretName")
             secret = snap.named(snap.tls_secrets, name, snap.namespace) if name else None
             if secret is None:
@@ -44,14 +45,14 @@ def _ingresses(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterabl
 
 
 def _https_listeners(gateway: Obj, section: str | None) -> list[Obj]:
-    return [listener for listener in gateway.get("spec", {}).get("listeners") or []
+    return [listener for listener in get_or(gateway, "spec", {}).get("listeners") or []
             if listener.get("protocol") == "HTTPS" and (section is None or listener.get("name") == section)]
 
 
 def _routes(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for route in snap.http_routes:
-        for ref in route.get("spec", {}).get("parentRefs") or []:
-            gw_ns = ref.get("namespace", snap.namespace)
+        for ref in get_or(route, "spec", {}).get("parentRefs") or []:
+            gw_ns = get_or(ref, "namespace", snap.namespace)
             gateway = snap.named(snap.gateways, ref["name"], gw_ns)
             if gateway is None:
                 yield check.finding(route, "spec.parentRefs", f"Gateway {gw_ns}/{ref['name']} not found", "HTTPRoute")
@@ -66,7 +67,7 @@ def _routes(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[F
                                         "HTTPRoute")
                 for listener in serving:
                     for cref in (listener.get("tls") or {}).get("certificateRefs") or []:
-                        secret_ns = cref.get("namespace", gw_ns)
+                        secret_ns = get_or(cref, "namespace", gw_ns)
                         secret = snap.named(snap.tls_secrets, cref["name"], secret_ns)
                         if secret is None:
                             yield check.finding(gateway, f"spec.listeners[{listener.get('name')}].tls",

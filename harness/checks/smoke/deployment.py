@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
@@ -16,16 +17,16 @@ def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check)
         if doc.get("kind") == "Deployment" and snap.named(snap.deployments, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released Deployment missing from the cluster")
     for dep in snap.deployments:
-        spec, status = dep.get("spec", {}), dep.get("status", {})
-        want = spec.get("replicas", 1)
-        if status.get("observedGeneration", 0) < dep["metadata"].get("generation", 0):
+        spec, status = get_or(dep, "spec", {}), get_or(dep, "status", {})
+        want = get_or(spec, "replicas", 1)
+        if get_or(status, "observedGeneration", 0) < get_or(dep["metadata"], "generation", 0):
             yield check.finding(dep, "status.observedGeneration", "controller has not seen the latest spec", "Deployment")
-        for field in ("updatedReplicas", "availableReplicas", "readyReplicas"):
-            if status.get(field, 0) < want:
-                yield check.finding(dep, f"status.{field}", f"{status.get(field, 0)}/{want}", "Deployment")
-        if status.get("replicas", 0) > want:
+        for name in ("updatedReplicas", "availableReplicas", "readyReplicas"):
+            if get_or(status, name, 0) < want:
+                yield check.finding(dep, f"status.{name}", f"{get_or(status, name, 0)}/{want}", "Deployment")
+        if get_or(status, "replicas", 0) > want:
             yield check.finding(dep, "status.replicas", f"{status['replicas']} pods for {want} replicas: old pods remain",
                                 "Deployment")
-        for cond in status.get("conditions", []):
+        for cond in get_or(status, "conditions", []):
             if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
                 yield check.finding(dep, "status.conditions[Progressing]", "progress deadline exceeded", "Deployment")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Obj, Snapshot
@@ -12,8 +13,8 @@ COMPONENT = "app.kubernetes.io/component"
 
 
 def _internal(svc: Obj, settings: SmokeSettings) -> bool:
-    spec = svc.get("spec", {})
-    components = {(spec.get("selector") or {}).get(COMPONENT), svc["metadata"].get("labels", {}).get(COMPONENT)}
+    spec = get_or(svc, "spec", {})
+    components = {(spec.get("selector") or {}).get(COMPONENT), get_or(svc["metadata"], "labels", {}).get(COMPONENT)}
     return bool(components & set(settings.internal_components))
 
 
@@ -23,22 +24,22 @@ def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: Check) -> 
     for svc in snap.services:
         if svc["metadata"]["name"] not in internal:
             continue
-        spec = svc.get("spec", {})
+        spec = get_or(svc, "spec", {})
         if spec.get("type") in ("LoadBalancer", "NodePort"):
             yield check.finding(svc, "spec.type", f"{spec['type']} exposes an internal component", "Service")
         if spec.get("externalIPs"):
             yield check.finding(svc, "spec.externalIPs", "external IPs expose an internal component", "Service")
     for ing in snap.ingresses:
-        spec = ing.get("spec", {})
+        spec = get_or(ing, "spec", {})
         backends = [spec.get("defaultBackend") or {}]
-        backends += [p.get("backend", {}) for r in spec.get("rules") or [] for p in (r.get("http") or {}).get("paths", [])]
+        backends += [get_or(p, "backend", {}) for r in spec.get("rules") or [] for p in get_or(get_or(r, "http"), "paths", [])]
         for backend in backends:
             name = (backend.get("service") or {}).get("name")
             if name in internal:
                 yield check.finding(ing, "spec.rules.http.paths.backend", f"routes to internal Service {name}", "Ingress")
     for route in snap.http_routes:
-        for rule in route.get("spec", {}).get("rules") or []:
+        for rule in get_or(route, "spec", {}).get("rules") or []:
             for backend in rule.get("backendRefs") or []:
-                if backend.get("kind", "Service") == "Service" and backend.get("name") in internal:
+                if get_or(backend, "kind", "Service") == "Service" and backend.get("name") in internal:
                     yield check.finding(route, "spec.rules.backendRefs", f"routes to internal Service {backend['name']}",
                                         "HTTPRoute")

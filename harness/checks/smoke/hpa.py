@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
@@ -19,14 +20,14 @@ def hpa_bounds(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterabl
         if live is None:
             yield check.finding(doc, "metadata.name", "released HPA missing from the cluster")
             continue
-        for field in ("minReplicas", "maxReplicas"):
-            want, got = doc["spec"].get(field, 1), live["spec"].get(field, 1)
+        for name in ("minReplicas", "maxReplicas"):
+            want, got = get_or(doc["spec"], name, 1), get_or(live["spec"], name, 1)
             if want != got:
-                yield check.finding(live, f"spec.{field}", f"{got}, released {want}", "HorizontalPodAutoscaler")
-        lo, hi = live["spec"].get("minReplicas", 1), live["spec"]["maxReplicas"]
+                yield check.finding(live, f"spec.{name}", f"{got}, released {want}", "HorizontalPodAutoscaler")
+        lo, hi = get_or(live["spec"], "minReplicas", 1), live["spec"]["maxReplicas"]
         target = snap.named(snap.deployments, live["spec"]["scaleTargetRef"]["name"])
         if target is None:
             yield check.finding(live, "spec.scaleTargetRef", "target Deployment not found", "HorizontalPodAutoscaler")
-        elif not lo <= target["spec"].get("replicas", 1) <= hi:
-            yield check.finding(target, "spec.replicas", f"{target['spec'].get('replicas', 1)} outside [{lo}, {hi}]",
+        elif not lo <= get_or(target["spec"], "replicas", 1) <= hi:
+            yield check.finding(target, "spec.replicas", f"{get_or(target['spec'], 'replicas', 1)} outside [{lo}, {hi}]",
                                 "Deployment")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, CheckSkipped, Finding, smoke_check
 from ...live import httpprobe
 from ...live.settings import HttpSettings, SmokeSettings
@@ -24,9 +25,9 @@ def _hosts(snap: Snapshot, component: str, fallback: str) -> list[str]:
     environment is probed at its own names; the contract's host when nothing is deployed."""
     found: list[str] = []
     for obj in (*snap.ingresses, *snap.http_routes):
-        if obj["metadata"].get("labels", {}).get("app.kubernetes.io/component") != component:
+        if get_or(obj["metadata"], "labels", {}).get("app.kubernetes.io/component") != component:
             continue
-        spec = obj.get("spec", {})
+        spec = get_or(obj, "spec", {})
         names = [r.get("host") for r in spec.get("rules") or []] + list(spec.get("hostnames") or [])
         found += [n for n in names if n and n not in found]
     return found or [fallback]

@@ -9,14 +9,14 @@ from typing import Iterable
 
 from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
+from ...core.fields import get_or
 from ...core.selectors import selector_matches
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 
 
 def _isolates_ingress(policy: Obj) -> bool:
-    spec = policy.get("spec", {})
-    types = spec.get("policyTypes") or ["Ingress"]  # the API's default when unset
+    types = get_or(get_or(policy, "spec"), "policyTypes") or ["Ingress"]  # the API's default when unset
     return "Ingress" in types
 
 
@@ -27,6 +27,7 @@ def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Check
             yield check.finding(doc, "metadata.name", "released NetworkPolicy missing from the cluster")
     ingress_policies = [p for p in snap.network_policies if _isolates_ingress(p)]
     for pod in snap.pods:
-        labels = pod["metadata"].get("labels", {})
-        if not any(selector_matches(p["spec"].get("podSelector"), labels) for p in ingress_policies):
+        labels = get_or(pod["metadata"], "labels", {})
+        # spec.podSelector is not optional: null decodes to the empty selector, every pod.
+        if not any(selector_matches(get_or(get_or(p, "spec"), "podSelector", {}), labels) for p in ingress_policies):
             yield check.finding(pod, "metadata.labels", "no NetworkPolicy isolates this pod: all ingress allowed", "Pod")

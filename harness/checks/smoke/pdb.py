@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
@@ -16,9 +17,9 @@ def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check)
         if doc.get("kind") == "PodDisruptionBudget" and snap.named(snap.pdbs, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released PodDisruptionBudget missing from the cluster")
     for pdb in snap.pdbs:
-        status = pdb.get("status", {})
-        if status.get("disruptionsAllowed", 0) < 1:
+        status = get_or(pdb, "status", {})
+        if get_or(status, "disruptionsAllowed", 0) < 1:
             yield check.finding(pdb, "status.disruptionsAllowed",
-                                f"0 allowed ({status.get('currentHealthy', 0)} healthy, "
-                                f"{status.get('desiredHealthy', 0)} desired): a node drain would block",
+                                f"0 allowed ({get_or(status, 'currentHealthy', 0)} healthy, "
+                                f"{get_or(status, 'desiredHealthy', 0)} desired): a node drain would block",
                                 "PodDisruptionBudget")

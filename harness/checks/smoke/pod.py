@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
@@ -20,11 +21,12 @@ def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterab
     for pod in snap.pods:
         if pod["metadata"].get("deletionTimestamp"):
             continue  # terminating pods of a finished rollout are on their way out
-        status = pod.get("status", {})
+        status = get_or(pod, "status", {})
         if status.get("phase") == "Pending" and _age(snap, pod["metadata"]["creationTimestamp"]) > settings.pending_deadline_seconds:
             yield check.finding(pod, "status.phase", f"Pending for more than {settings.pending_deadline_seconds} s", "Pod")
-        for cs in status.get("containerStatuses", []):
-            waiting = cs.get("state", {}).get("waiting", {}).get("reason", "")
-            if waiting == "CrashLoopBackOff" or cs.get("restartCount", 0) > settings.max_restarts:
+        for cs in get_or(status, "containerStatuses", []):
+            waiting = get_or(get_or(get_or(cs, "state"), "waiting"), "reason", "")
+            restarts = get_or(cs, "restartCount", 0)
+            if waiting == "CrashLoopBackOff" or restarts > settings.max_restarts:
                 yield check.finding(pod, f"status.containerStatuses[{cs.get('name')}]",
-                                    f"crash-looping ({cs.get('restartCount', 0)} restarts, {waiting or 'running'})", "Pod")
+                                    f"crash-looping ({restarts} restarts, {waiting or 'running'})", "Pod")

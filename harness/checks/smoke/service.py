@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...core.fields import get_or
 from ..registry import Check, Finding, smoke_check
 from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
@@ -13,7 +14,7 @@ from ...live.snapshot import Snapshot
 def ready_endpoints(snap: Snapshot, service: str) -> int:
     count = 0
     for eps in snap.endpoint_slices:
-        if eps["metadata"].get("labels", {}).get("kubernetes.io/service-name") != service:
+        if get_or(eps["metadata"], "labels", {}).get("kubernetes.io/service-name") != service:
             continue
         for endpoint in eps.get("endpoints") or []:
             # The API says an unset `ready` means ready (selector-less slices often omit it).
@@ -28,7 +29,7 @@ def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> 
         if doc.get("kind") == "Service" and snap.named(snap.services, doc["metadata"]["name"]) is None:
             yield check.finding(doc, "metadata.name", "released Service missing from the cluster")
     for svc in snap.services:
-        if svc.get("spec", {}).get("type") == "ExternalName":
+        if get_or(svc, "spec", {}).get("type") == "ExternalName":
             continue  # resolved by DNS, no endpoints by design
         if ready_endpoints(snap, svc["metadata"]["name"]) == 0:
             yield check.finding(svc, "endpoints", "no ready endpoint in any EndpointSlice", "Service")
