@@ -11,6 +11,8 @@ from typing import Any
 import trustme
 import yaml
 
+from harness.live.snapshot import Snapshot
+
 NS = "acme"
 NOW = dt.datetime(2026, 11, 26, 7, 0, tzinfo=dt.timezone.utc)
 Obj = dict[str, Any]
@@ -47,8 +49,49 @@ def endpoint_slice(service_name: str, ready: bool = True) -> Obj:
             "endpoints": [{"addresses": ["10.0.0.1"], "conditions": {"ready": ready}}]}
 
 
-def tls_secret(name: str, ca: trustme.CA, *hosts: str, not_after: dt.datetime | None = None) -> Obj:
-    leaf = ca.issue_cert(*hosts, not_before=NOW - dt.timedelta(days=1), not_after=not_after or NOW + dt.timedelta(days=90))
+def tls_secret(name: str, ca: trustme.CA, *hosts: str, not_after: dt.datetime | None = None,
+               not_before: dt.datetime | None = None) -> Obj:
+    leaf = ca.issue_cert(*hosts, not_before=not_before or NOW - dt.timedelta(days=1),
+                         not_after=not_after or NOW + dt.timedelta(days=90))
     chain = b"".join(blob.bytes() for blob in leaf.cert_chain_pems)
     return {"metadata": {"name": name, "namespace": NS}, "type": "kubernetes.io/tls",
             "data": {"tls.crt": base64.b64encode(chain).decode(), "tls.key": ""}}
+
+
+def healthy_snapshot(ca: trustme.CA) -> Snapshot:
+    """An environment on which every API-level smoke check passes; tests break one thing each."""
+    deployment = {"kind": "Deployment", "metadata": meta("acme-api", **{"app.kubernetes.io/component": "api"}),
+                  "spec": {"replicas": 3},
+                  "status": {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 3, "readyReplicas": 3,
+                             "availableReplicas": 3, "conditions": [
+                                 {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}
+    hpa = {"kind": "HorizontalPodAutoscaler", "metadata": meta("acme-api"),
+           "spec": {"minReplicas": 3, "maxReplicas": 10, "scaleTargetRef": {"kind": "Deployment", "name": "acme-api"}}}
+    pdb = {"kind": "PodDisruptionBudget", "metadata": meta("acme-api"),
+           "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2}}
+    deny = {"kind": "NetworkPolicy", "metadata": meta("acme-default-deny"),
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}
+    api_policy = {"kind": "NetworkPolicy", "metadata": meta("acme-api"),
+                  "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                           "policyTypes": ["Ingress"], "ingress": [{}]}}
+    api_svc, db_svc = service("acme-api", "api"), service("acme-db", "database")
+    ingress = {"kind": "Ingress", "metadata": meta("acme-api"),
+               "spec": {"tls": [{"hosts": ["api.acme.com"], "secretName": "acme-api-tls"}],
+                        "rules": [{"host": "api.acme.com", "http": {"paths": [
+                            {"path": "/", "backend": {"service": {"name": "acme-api", "port": {"number": 80}}}}]}}]}}
+    api_docs = [{"apiVersion": "apps/v1", **deployment}, {"apiVersion": "v1", "kind": "Service", **api_svc},
+                hpa, pdb, api_policy, ingress]
+    return Snapshot(
+        namespace=NS,
+        deployments=[deployment],
+        pods=[pod(f"acme-api-{i}", "api") for i in range(3)] + [pod("acme-db-0", "database")],
+        services=[api_svc, db_svc],
+        endpoint_slices=[endpoint_slice("acme-api"), endpoint_slice("acme-db")],
+        pdbs=[pdb], hpas=[hpa], network_policies=[deny, api_policy], ingresses=[ingress],
+        tls_secrets=[tls_secret("acme-api-tls", ca, "api.acme.com")],
+        release_secrets=[release_secret("acme-platform", 1, "deployed", [deny]),
+                         release_secret("acme-api", 1, "superseded", api_docs),
+                         release_secret("acme-api", 2, "deployed", api_docs),
+                         release_secret("acme-ui", 1, "deployed", [])],
+        taken_at=NOW,
+    )

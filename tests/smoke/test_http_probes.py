@@ -6,118 +6,16 @@ breaks one behaviour and expects the matching probe to report it.
 
 from __future__ import annotations
 
-import datetime as dt
-import ssl
-import threading
-from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from dataclasses import replace
 
 import pytest
 import trustme
 
-from harness.live import httpprobe
 from harness.checks.registry import Subject, all_checks
 from harness.checks.run import Status, run_smoke
-from harness.live.settings import HttpSettings, SmokeSettings
-
-ASSET = "/assets/app.3f9a2c1b.js"
-HOSTS = ("www.acme.com", "api.acme.com")
-
-
-@dataclass
-class Behaviour:
-    redirect_to: str | None = "https://{host}/"
-    hsts: str | None = "max-age=63072000; includeSubDomains"
-    index_cache: str = "no-cache"
-    asset_cache: str = "public, max-age=31536000, immutable"
-    index_body: str = f'<html><script src="{ASSET}"></script></html>'
-    health_status: int = 200
-
-
-def handler(behaviour: Behaviour, tls: bool) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # keep pytest output clean
-            pass
-
-        def answer(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            host = self.headers["Host"]
-            if not tls:
-                if behaviour.redirect_to:
-                    self.answer(308, {"Location": behaviour.redirect_to.format(host=host)})
-                else:
-                    self.answer(200, {}, b"plain")
-                return
-            common = {"Strict-Transport-Security": behaviour.hsts} if behaviour.hsts else {}
-            if self.path == "/":
-                self.answer(200, {**common, "Cache-Control": behaviour.index_cache}, behaviour.index_body.encode())
-            elif self.path == ASSET:
-                self.answer(200, {**common, "Cache-Control": behaviour.asset_cache}, b"js")
-            elif self.path == "/healthz/ready":
-                self.answer(behaviour.health_status, common, b"ok")
-            else:
-                self.answer(404, common)
-
-    return Handler
-
-
-def serve(server: ThreadingHTTPServer) -> threading.Thread:
-    # A short poll interval keeps shutdown (each test's teardown) fast.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    return thread
-
-
-@dataclass
-class Site:
-    behaviour: Behaviour
-    settings: HttpSettings
-    ca: trustme.CA
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def site(ca: trustme.CA, tmp_path) -> Iterator[Site]:
-    behaviour = Behaviour()
-    good = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert(*HOSTS).configure_cert(good)
-    expired = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    now = dt.datetime.now(dt.timezone.utc)
-    ca.issue_cert("expired.acme.com", not_before=now - dt.timedelta(days=30),
-                  not_after=now - dt.timedelta(days=1)).configure_cert(expired)
-
-    def pick(sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
-        if name == "expired.acme.com":
-            sock.context = expired
-
-    good.sni_callback = pick
-    https = ThreadingHTTPServer(("127.0.0.1", 0), handler(behaviour, tls=True))
-    https.socket = good.wrap_socket(https.socket, server_side=True)
-    plain = ThreadingHTTPServer(("127.0.0.1", 0), handler(behaviour, tls=False))
-    threads = [serve(https), serve(plain)]
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    names = (*HOSTS, "evil.acme.com", "expired.acme.com")
-    settings = HttpSettings(resolve={h: "127.0.0.1" for h in names}, https_port=https.server_address[1],
-                            http_port=plain.server_address[1], ca_file=str(ca_file), timeout=3)
-    yield Site(behaviour, settings, ca)
-    for server in (https, plain):
-        server.shutdown()
-        server.server_close()
-    for thread in threads:
-        thread.join()
+from harness.live import httpprobe
+from harness.live.settings import SmokeSettings
+from http_site import site  # noqa: F401 (fixture; `ca` comes from conftest)
 
 
 def test_well_behaved_site_passes_every_probe(site):
@@ -202,21 +100,3 @@ def test_smoke_http_checks_probe_the_deployed_hosts(exposed, site):
     assert result.status is Status.FAIL
     assert result.findings[0].object.name == "api.staging.acme.com"
     assert "TLS verification failed" in result.findings[0].message
-
-
-HTTP_BREAKS = [
-    ("http.tls", lambda site: setattr(site, "settings", replace(site.settings, https_port=1))),
-    ("http.redirect", lambda site: setattr(site.behaviour, "redirect_to", None)),
-    ("http.hsts", lambda site: setattr(site.behaviour, "hsts", "max-age=300")),
-    ("http.static-cache", lambda site: setattr(site.behaviour, "asset_cache", "no-store")),
-    ("http.api-health", lambda site: setattr(site.behaviour, "health_status", 503)),
-]
-
-
-@pytest.mark.parametrize(("check_id", "breaker"), HTTP_BREAKS, ids=[c for c, _ in HTTP_BREAKS])
-def test_each_http_check_fails_on_its_broken_behaviour(exposed, site, check_id, breaker):
-    """Through the registry: the check (not only its probe) turns the broken behaviour into a FAIL."""
-    breaker(site)
-    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == check_id)
-    result = run_smoke(exposed, SmokeSettings(data_plane=True, http=site.settings), [check])[0]
-    assert result.status is Status.FAIL and result.findings, check_id

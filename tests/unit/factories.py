@@ -151,6 +151,33 @@ def network_policy(name: str, pod_selector: Doc | None, ingress: list | None = N
             "metadata": {"name": name, "namespace": namespace}, "spec": spec}
 
 
+def policy_environment(*extra_policies: Doc) -> list[Doc]:
+    """api and database with default-deny, DNS, api and database policies: the intended flows exactly.
+
+    `extra_policies` replace the database policy (the last document)."""
+    api = deployment("api")
+    db = deployment("database", containers=[container("db", port=5432, ports=[
+        {"name": "postgresql", "containerPort": 5432, "protocol": "TCP"}])])
+    acme = {"matchLabels": {"app.kubernetes.io/part-of": "acme"}}
+    base = [
+        network_policy("default-deny", {}, ingress=[], egress=[], types=["Ingress", "Egress"]),
+        network_policy("dns", {}, egress=[{"to": [{"namespaceSelector": {"matchLabels": {
+            "kubernetes.io/metadata.name": "kube-system"}}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+            "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]),
+        network_policy("api", {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                       ingress=[{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "traefik"}},
+                                           "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}],
+                                 "ports": [{"port": "http"}]}],
+                       egress=[{"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/component": "database"}}}],
+                                "ports": [{"port": 5432}]}]),
+    ]
+    db_policy = network_policy("acme-db", {"matchLabels": {"app.kubernetes.io/component": "database"}},
+                               ingress=[{"from": [{"podSelector": {"matchLabels": {**acme["matchLabels"],
+                                                                                   "app.kubernetes.io/component": "api"}}}],
+                                         "ports": [{"port": "postgresql"}]}])
+    return [api, db, *base, *(extra_policies or (db_policy,))]
+
+
 def manifests(*docs: Doc, release: str = "acme-api") -> Manifests:
     return Manifests.from_documents(list(docs), release, NAMESPACE)
 

@@ -9,20 +9,7 @@ from checking import refs, run_check
 from harness.core.errors import HarnessError
 from harness.checks.registry import CheckSkipped
 from harness.render.schemas import OpenAPISchemas
-
-CONFIGMAP_DOC = {
-    "components": {"schemas": {
-        "io.k8s.api.core.v1.ConfigMap": {
-            "type": "object",
-            "x-kubernetes-group-version-kind": [{"group": "", "version": "v1", "kind": "ConfigMap"}],
-            "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                           "metadata": {"allOf": [{"$ref": "#/components/schemas/meta"}]},
-                           "data": {"type": "object", "additionalProperties": {"type": "string"}}},
-        },
-        "meta": {"type": "object", "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}}},
-    }},
-}
-
+from fake_openapi import fake_server
 
 # a syntactically valid kubeconfig whose server refuses connections (port 1 on loopback)
 UNREACHABLE_KUBECONFIG = """apiVersion: v1
@@ -32,13 +19,6 @@ users: [{name: u, user: {token: t}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 """
-
-
-def fake_server(path: str) -> dict:
-    if path == "/openapi/v3":
-        return {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=x"}}}
-    assert path == "/openapi/v3/api/v1?hash=x"
-    return CONFIGMAP_DOC
 
 
 @pytest.fixture
