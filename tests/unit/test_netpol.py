@@ -9,7 +9,7 @@ import pytest
 import factories as f
 from checking import refs, run_check
 from harness.core.manifests import Manifests
-from harness.policy.netpol import Endpoint, PolicySet
+from harness.policy.netpol import Endpoint, PolicySet, flow_matrix, resolve_endpoints
 from harness.policy.intended import PortSpec
 
 
@@ -53,6 +53,12 @@ INGRESS_CASES = [
      API, DB, 5432, "TCP", False),
     ("endPort-range", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5000, "endPort": 6000}]}])],
      API, DB, 5432, "TCP", True),
+    ("endPort-inclusive", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5000, "endPort": 5432}]}])],
+     API, DB, 5432, "TCP", True),
+    ("endPort-above-range", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5000, "endPort": 5431}]}])],
+     API, DB, 5432, "TCP", False),
+    ("port-below-range", [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5433, "endPort": 6000}]}])],
+     API, DB, 5432, "TCP", False),
     ("podSelector-does-not-cross-namespaces",
      [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}]}])],
      EDGE, DB, 5432, "TCP", False),
@@ -79,6 +85,13 @@ INGRESS_CASES = [
      INTERNET, DB, 5432, "TCP", True),
     ("ipBlock-except", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {
         "cidr": "0.0.0.0/0", "except": ["203.0.113.0/24"]}}]}])], INTERNET, DB, 5432, "TCP", False),
+    # The API server accepts a cidr with host bits set (netutils.ParseCIDRSloppy): the network counts.
+    ("ipBlock-cidr-with-host-bits", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {
+        "cidr": "203.0.113.77/24", "except": ["203.0.113.200/25"]}}]}])], INTERNET, DB, 5432, "TCP", True),
+    ("ipBlock-except-with-host-bits", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {
+        "cidr": "0.0.0.0/0", "except": ["203.0.113.1/24"]}}]}])], INTERNET, DB, 5432, "TCP", False),
+    ("ipBlock-invalid-cidr-matches-nothing", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {
+        "cidr": "everywhere"}}]}])], INTERNET, DB, 5432, "TCP", False),
     ("ipBlock-covers-pod-ips", [f.network_policy("db", DB_ONLY, ingress=[{"from": [{"ipBlock": {"cidr": "10.244.0.0/16"}}]}])],
      API, DB, 5432, "TCP", True),
     ("policy-in-other-namespace-ignored", [f.network_policy("deny", ALL, ingress=[], namespace="traefik")],
@@ -145,6 +158,33 @@ def test_egress_verdict(docs, source, target, port, allowed):
     assert policies(*docs).egress(source, target, port, protocol).allowed is allowed
 
 
+def test_egress_named_port_resolves_against_the_destination():
+    to_db = f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
+        {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": "postgresql"}]}])
+    assert policies(to_db).egress(API, DB, 5432, "TCP").allowed
+    assert not policies(to_db).egress(API, DB, 5433, "TCP").allowed
+
+
+def test_verdict_names_the_admitting_rule():
+    docs = [f.network_policy("deny", ALL, ingress=[]),
+            f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 1}]}, *FROM_API])]
+    verdict = policies(*docs).ingress(API, DB, 5432, "TCP")
+    assert (verdict.allowed, verdict.policy.name, verdict.rule) == (True, "db", "spec.ingress[1]")
+    denied = policies(*docs).ingress(EDGE, DB, 5432, "TCP")
+    assert (denied.allowed, denied.policy.name, denied.rule) == (False, "deny", "")
+    open_egress = policies(*docs).egress(API, DB, 5432, "TCP")
+    assert (open_egress.allowed, open_egress.policy) == (True, None)
+
+
+def test_flow_allowed_when_both_sides_admit():
+    ingress_open = f.network_policy("db", DB_ONLY, ingress=FROM_API)
+    egress_to_db = f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
+        {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": 5432, "protocol": "TCP"}]}])
+    assert policies(ingress_open, egress_to_db).allows(API, DB, 5432, "TCP")
+    assert not policies(ingress_open, egress_to_db).allows(API, DB, 5432, "UDP")
+    assert not policies(ingress_open, egress_to_db).allows(API, EDGE, 5432, "TCP")
+
+
 def test_flow_needs_both_sides():
     ingress_open = f.network_policy("db", DB_ONLY, ingress=FROM_API)
     egress_closed = f.network_policy("deny-egress", ALL, egress=[], types=["Egress"])
@@ -167,3 +207,61 @@ def test_isolation_checks_read_nulls_as_absent():
     scenario = f.scenario(*docs, is_environment=True)
     assert run_check("isolation.flows", scenario) == []
     assert run_check("isolation.ingress", scenario) == []
+
+
+def _intended():
+    return f.scenario().intended
+
+
+def test_endpoints_of_rendered_pods_and_modelled_neighbours():
+    db = f.deployment("database", containers=[f.container("db", ports=[
+        {"name": "postgresql", "containerPort": 5432}, {"containerPort": 9187, "protocol": "UDP"}, {"name": "x"}])])
+    db["spec"]["template"]["spec"]["initContainers"] = [f.container("init", ports=[{"containerPort": 1111}])]
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "acme", "labels": {"team": "acme"}}}
+    found = resolve_endpoints(_intended(), f.manifests(db, namespace))
+    (database,) = found["db"]
+    assert (database.namespace, database.workload.name, database.serves_only) == ("acme", "acme-database", False)
+    assert database.ports == (PortSpec(5432, "TCP", "postgresql"), PortSpec(9187, "UDP", ""))
+    assert dict(database.namespace_labels) == {"team": "acme", "kubernetes.io/metadata.name": "acme"}
+    assert dict(database.labels)["app.kubernetes.io/component"] == "database"
+    (edge,) = found["edge"]
+    assert (edge.namespace, dict(edge.labels), dict(edge.namespace_labels)) == (
+        "traefik", {"app.kubernetes.io/name": "traefik"}, {"kubernetes.io/metadata.name": "traefik"})
+    assert edge.ports == (PortSpec(8000, "TCP", "web"), PortSpec(8443, "TCP", "websecure"))
+    (internet,) = found["internet"]
+    assert (str(internet.ip), internet.namespace, internet.in_cluster) == ("203.0.113.10", None, False)
+    assert "ui" not in found  # a component the render lacks has no endpoint
+    assert len({e.ip for group in found.values() for e in group}) == sum(len(g) for g in found.values())
+
+
+def _slice(service: str, addresses: list, ports: list) -> dict:
+    return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": f"{service}-1", "namespace": "acme", "labels": {"kubernetes.io/service-name": service}},
+            "addressType": "IPv4", "ports": ports, "endpoints": [{"addresses": addresses}]}
+
+
+def test_external_database_endpoints_come_from_its_endpoint_slices():
+    docs = [_slice("acme-db", ["10.20.0.5", "not-an-address"], [{"name": "pg", "port": 5432, "protocol": None}]),
+            _slice("acme-other", ["10.20.0.6"], [{"port": 1}])]
+    (database,) = resolve_endpoints(_intended(), f.manifests(*docs))["db"]
+    assert (str(database.ip), database.serves_only, database.workload.name, database.in_cluster) == (
+        "10.20.0.5", True, "acme-db-1", False)
+    assert database.ports == (PortSpec(5432, "TCP", "pg"),)
+
+
+def test_flow_matrix_evaluates_inbound_flows_and_never_sends_from_an_external_address():
+    docs = [f.deployment("api"), _slice("acme-db", ["10.20.0.5"], [{"port": 5432}])]
+    results = flow_matrix(_intended(), f.manifests(*docs))
+    pairs = {(r.source.name, r.target.name) for r in results}
+    assert {("internet", "api"), ("edge", "api"), ("api", "db"), ("api", "internet")} <= pairs
+    assert not any(r.source.name == "db" for r in results)  # the external database only ever receives
+    assert not any(r.source.name == r.target.name for r in results)
+    # Flows between neighbours are theirs to govern: every pair has an end in the namespace Acme runs in.
+    assert ("edge", "internet") not in pairs and ("monitoring", "dns") not in pairs
+    assert all("acme" in (r.source.namespace, r.target.namespace) for r in results)
+    assert ("other-acme-pod", "dns") in pairs and ("foreign-pod", "api") in pairs
+    to_db = {(r.port, r.protocol) for r in results if r.target.name == "db"}
+    assert to_db == {(5432, "TCP")}
+    to_internet = {(r.port, r.protocol) for r in results if (r.source.name, r.target.name) == ("api", "internet")}
+    assert {(443, "TCP"), (80, "TCP"), (8080, "TCP"), (53, "UDP"), (5432, "TCP")} <= to_internet
+    assert all(r.allowed for r in results)  # no policy rendered: everything flows
