@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...core.fields import get_or
+from .inventory import missing_from_cluster
 from ..registry import Check, Finding, smoke_check
-from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 @smoke_check("deployment.rolled-out", "every released Deployment exists with all replicas updated and available")
 def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    for doc in deployed_manifests(snap.release_secrets):
-        if doc.get("kind") == "Deployment" and snap.named(snap.deployments, doc["metadata"]["name"]) is None:
-            yield check.finding(doc, "metadata.name", "released Deployment missing from the cluster")
+    yield from missing_from_cluster(snap, check, "Deployment", snap.deployments)
     for dep in snap.deployments:
         spec, status = get_or(dep, "spec", {}), get_or(dep, "status", {})
         want = get_or(spec, "replicas", 1)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .inventory import missing_from_cluster
 from ..registry import Check, Finding, smoke_check
-from ...live.releases import deployed_manifests
 from ...core.fields import get_or
 from ...core.selectors import selector_matches
 from ...live.settings import SmokeSettings
@@ -22,9 +22,7 @@ def _isolates_ingress(policy: Obj) -> bool:
 
 @smoke_check("networkpolicy.in-force", "released NetworkPolicies exist and every Acme pod is selected by an ingress policy")
 def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    for doc in deployed_manifests(snap.release_secrets):
-        if doc.get("kind") == "NetworkPolicy" and snap.named(snap.network_policies, doc["metadata"]["name"]) is None:
-            yield check.finding(doc, "metadata.name", "released NetworkPolicy missing from the cluster")
+    yield from missing_from_cluster(snap, check, "NetworkPolicy", snap.network_policies)
     ingress_policies = [p for p in snap.network_policies if _isolates_ingress(p)]
     for pod in snap.pods:
         labels = get_or(pod["metadata"], "labels", {})

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...core.fields import get_or
+from .inventory import missing_from_cluster
 from ..registry import Check, Finding, smoke_check
-from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
 @smoke_check("pdb.allows-disruption", "every PodDisruptionBudget currently allows at least one disruption")
 def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    for doc in deployed_manifests(snap.release_secrets):
-        if doc.get("kind") == "PodDisruptionBudget" and snap.named(snap.pdbs, doc["metadata"]["name"]) is None:
-            yield check.finding(doc, "metadata.name", "released PodDisruptionBudget missing from the cluster")
+    yield from missing_from_cluster(snap, check, "PodDisruptionBudget", snap.pdbs)
     for pdb in snap.pdbs:
         status = get_or(pdb, "status", {})
         if get_or(status, "disruptionsAllowed", 0) < 1:

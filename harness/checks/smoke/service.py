@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...core.fields import get_or
+from .inventory import missing_from_cluster
 from ..registry import Check, Finding, smoke_check
-from ...live.releases import deployed_manifests
 from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
@@ -25,9 +25,7 @@ def ready_endpoints(snap: Snapshot, service: str) -> int:
 
 @smoke_check("service.endpoints", "every Service has at least one ready endpoint in its EndpointSlices")
 def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    for doc in deployed_manifests(snap.release_secrets):
-        if doc.get("kind") == "Service" and snap.named(snap.services, doc["metadata"]["name"]) is None:
-            yield check.finding(doc, "metadata.name", "released Service missing from the cluster")
+    yield from missing_from_cluster(snap, check, "Service", snap.services)
     for svc in snap.services:
         if get_or(svc, "spec", {}).get("type") == "ExternalName":
             continue  # resolved by DNS, no endpoints by design
