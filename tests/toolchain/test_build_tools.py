@@ -193,3 +193,38 @@ def test_missing_debian_package_without_apt_names_it(tool_cache: Path, tmp_path:
     assert result.returncode != 0
     assert result.stderr.strip() == ("tools: scratch needs the Debian packages acme-no-such-package and there is no "
                                      "apt-get: install them, then run: make tools")
+
+
+def run_concurrently(script: Path, cache: Path, family: str, runs: int) -> list[subprocess.CompletedProcess[str]]:
+    """Starts `runs` build-tools.sh processes on one cache and bin dir at once, as parallel make targets do."""
+    env = {**os.environ, "ACME_TOOLS_CACHE": str(cache), "ACME_TOOLS_BIN": str(cache / "bin")}
+    started = [subprocess.Popen(["bash", str(script), family], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env) for _ in range(runs)]
+    return [subprocess.CompletedProcess(p.args, p.wait(timeout=300), *p.communicate()) for p in started]
+
+
+def test_concurrent_runs_never_write_the_wrapper_into_the_cached_binary(tool_cache: Path, tmp_path: Path) -> None:
+    script = scratch_family(tmp_path, 'VERSION=v1.0.0\nBINARIES="probe"\nPACKAGES=""\nHELM_WRAPPER=1\n')
+    binary = tmp_path / "tools" / "scratch" / "bin" / "probe"
+    binary.write_text("#!/bin/sh\necho the real binary\n")
+    for _ in range(5):
+        results = run_concurrently(script, tool_cache, "scratch", runs=8)
+        assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    assert binary.read_text() == "#!/bin/sh\necho the real binary\n"
+    wrapper = tool_cache / "bin" / "probe"
+    assert not wrapper.is_symlink() and f'exec "{binary}"' in wrapper.read_text()
+    assert sorted(p.name for p in (tool_cache / "bin").iterdir()) == ["probe"]  # no temp file left
+
+
+def test_concurrent_clones_build_a_family_once(tool_cache: Path, tmp_path: Path) -> None:
+    script = scratch_family(tmp_path, 'VERSION=v1.0.0\nBINARIES="probe"\nPACKAGES="./cmd/probe"\nLDFLAGS=""\nVERSION_CHECK="probe"\n')
+    family = tmp_path / "tools" / "scratch"
+    (family / "go.mod").write_text("module example.com/probe\n\ngo 1.26\n")
+    (family / "go.sum").write_text("")
+    (family / "cmd" / "probe").mkdir(parents=True)
+    (family / "cmd" / "probe" / "main.go").write_text('package main\n\nfunc main() { println("probe") }\n')
+    results = run_concurrently(script, tool_cache, "scratch", runs=3)
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    assert sum(r.stdout.count("tools: building scratch") for r in results) == 1
+    built = [p for p in tool_cache.iterdir() if p.name.startswith("scratch-v1.0.0-") and p.is_dir()]
+    assert len(built) == 1 and sorted(q.name for q in (built[0] / "bin").iterdir()) == ["probe"]
