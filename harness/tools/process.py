@@ -1,4 +1,5 @@
-"""Run one program and capture its output; the one place the harness calls `subprocess`.
+"""Run one program and capture its output, or start one detached: the one place the harness
+calls `subprocess` or spawns a process.
 
 A binary that cannot be started or a call that outlives its timeout raises `ToolError`; a
 non-zero exit is returned to the caller (some tools use exit codes as answers: `helmfile diff
@@ -8,6 +9,7 @@ turns it into a `ToolError` when it is a failure.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,3 +62,23 @@ def run(command: Sequence[str | Path], *, what: str | None = None, cwd: Path | N
     except OSError as err:  # not executable, a directory, a broken interpreter line
         raise ToolError(f"`{what}`: cannot run {argv[0]}: {err.strerror or err}") from None
     return Ran(argv, done.returncode, done.stdout, done.stderr)
+
+
+def spawn(command: Sequence[str | Path], *, log: Path | None = None, env: Mapping[str, str] | None = None,
+          what: str | None = None) -> int:
+    """Start `command` detached (a session of its own, stdin from /dev/null, stdout and stderr
+    appended to `log` or discarded) and return its pid: for daemons that outlive the harness
+    command that started them. The caller owns the pid (reaps it, stops it)."""
+    argv = [str(part) for part in command]
+    what = what or " ".join((Path(argv[0]).name, *argv[1:3]))
+    output = str(log) if log is not None else os.devnull
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+               (os.POSIX_SPAWN_DUP2, 1, 2)]
+    try:
+        return os.posix_spawnp(argv[0], argv, dict(os.environ if env is None else env), file_actions=actions,
+                               setsid=True)
+    except FileNotFoundError:
+        raise ToolError(f"`{what}`: {argv[0]} not found (run `make tools`, or put it on PATH)") from None
+    except OSError as err:
+        raise ToolError(f"`{what}`: cannot start {argv[0]}: {err.strerror or err}") from None

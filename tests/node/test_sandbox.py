@@ -14,6 +14,7 @@ import pytest
 from harness.core.project import Project
 from harness.deploy.cluster.settings import ClusterSettings
 from harness.deploy.node import hoststate, lifecycle, network, sandbox
+from harness.tools import nsenter
 from harness.deploy.node.settings import NodeSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def node(node_settings: NodeSettings) -> Iterator[NodeSettings]:
 def in_node(settings: NodeSettings, *argv: str) -> subprocess.CompletedProcess[str]:
     pid = sandbox.holder(settings)
     assert pid is not None, "the node's sandbox is not running"
-    return subprocess.run(sandbox.inside(pid, *argv), capture_output=True, text=True, timeout=30)
+    return subprocess.run(nsenter.inside(pid, *argv), capture_output=True, text=True, timeout=30)
 
 
 @needs_root

@@ -116,20 +116,37 @@ def _imports_subprocess(module: str) -> list[int]:
             or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "subprocess")]
 
 
-# The real node's host commands (ip, unshare, mount, ...) have not moved behind tools/ yet: named
-# here so the rule holds for everything else; an entry that no longer imports subprocess fails below.
-NOT_YET_MOVED = {"harness.deploy.node.agents", "harness.deploy.node.hoststate", "harness.deploy.node.network",
-                 "harness.deploy.node.sandbox"}
+# The os functions that start a program or a process besides subprocess.
+SPAWNS = {"posix_spawn", "posix_spawnp", "fork", "forkpty", "system", "popen", "spawnv", "spawnve", "spawnvp",
+          "spawnvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe", "execv", "execve", "execvp", "execvpe", "execl",
+          "execle", "execlp", "execlpe"}
+
+
+def _spawns(source: str) -> list[int]:
+    """Lines that call or import one of os's process starters."""
+    tree = ast.parse(source)
+    return sorted({node.lineno for node in ast.walk(tree)
+                   if (isinstance(node, ast.Attribute) and node.attr in SPAWNS
+                       and isinstance(node.value, ast.Name) and node.value.id == "os")
+                   or (isinstance(node, ast.ImportFrom) and node.module == "os"
+                       and any(a.name in SPAWNS for a in node.names))})
 
 
 @pytest.mark.parametrize("module", MODULES, ids=MODULES)
 def test_only_tools_run_programs(module: str) -> None:
-    lines = _imports_subprocess(module)
-    if module in NOT_YET_MOVED:
-        assert lines, f"{module} no longer imports subprocess: remove it from NOT_YET_MOVED"
+    if layer_of(module) == "tools":
         return
-    assert layer_of(module) == "tools" or not lines, (
-        f"{module} imports subprocess (line {lines[0] if lines else '?'}): run programs through harness.tools")
+    lines = _imports_subprocess(module)
+    assert not lines, f"{module} imports subprocess (line {lines[0]}): run programs through harness.tools"
+    spawned = _spawns(source_of(module).read_text())
+    assert not spawned, f"{module} starts a process with os (line {spawned[0]}): use harness.tools.process.spawn"
+
+
+def test_spawn_rule_sees_os_starters() -> None:
+    assert _spawns("import os\nos.posix_spawnp('x', ['x'], {})\n") == [2]
+    assert _spawns("from os import fork, getpid\n") == [1]
+    assert _spawns("import os\nos.getpid()\nos.kill(1, 0)\n") == []
+    assert _spawns(source_of("harness.tools.process").read_text()), "tools.process.spawn is the one starter"
 
 
 def test_tools_import_core_only() -> None:

@@ -3,15 +3,17 @@ ToolError sentence naming the call; a non-zero exit is an answer the caller read
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
 import pytest
 
 from harness.core.errors import HarnessError
-from harness.tools import checkov, git, helmfile
+from harness.tools import checkov, git, helmfile, iproute, netfilter, nsenter
 from harness.tools.kwokctl import kwokctl
-from harness.tools.process import ToolError, run
+from harness.tools.process import ToolError, run, spawn
 
 
 def test_output_and_exit_code_come_back():
@@ -94,3 +96,32 @@ def test_checkov_crashing_is_not_read_as_findings(tmp_path: Path):
         checkov.failed_checks(_fake(tmp_path, "checkov", 3, stderr="Traceback (most recent call last): ...\n"), tmp_path)
     assert checkov.failed_checks(_fake(tmp_path, "checkov", 1, stdout='{"results": {"failed_checks": [{"c": 1}]}}'),
                                  tmp_path) == [{"c": 1}]
+
+
+def test_spawn_detaches_and_appends_both_streams_to_the_log(tmp_path: Path):
+    log = tmp_path / "daemon.log"
+    script = "import os, sys; print(os.getsid(0) == os.getpid(), flush=True); print('err', file=sys.stderr)"
+    pid = spawn([sys.executable, "-c", script], log=log, env={"PATH": "/usr/bin:/bin"})
+    assert os.waitpid(pid, 0)[1] == 0
+    assert log.read_text() == "True\nerr\n"  # a session of its own; stderr lands in the same log
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_spawn_of_a_missing_binary_is_one_sentence(tmp_path: Path):
+    with pytest.raises(ToolError, match=r"^`kubelet`: .*/kubelet not found \(run `make tools`"):
+        spawn([tmp_path / "kubelet"], what="kubelet")
+
+
+def test_ip_failure_names_what_the_harness_was_doing():
+    with pytest.raises(ToolError, match=r"^`removing the host end acme-nope` failed \(exit \d+\): .*acme-nope"):
+        iproute.change("link", "del", "acme-nope", what="removing the host end acme-nope")
+    assert iproute.link_exists("lo") and not iproute.link_exists("acme-nope")
+    assert any(link["ifname"] == "lo" for link in iproute.read("link", "show"))
+
+
+def test_rules_dump_records_a_missing_tool_instead_of_raising():
+    assert netfilter.dump(["acme-no-such-iptables-save"]) == ["acme-no-such-iptables-save: not installed"]
+
+
+def test_nsenter_argv_enters_net_mount_and_uts():
+    assert nsenter.inside(42, "ip", Path("/x")) == ["nsenter", "-t", "42", "-n", "-m", "-u", "--", "ip", "/x"]

@@ -4,17 +4,17 @@ image imported) and kubelet inside the sandbox, joined to the local control plan
 from __future__ import annotations
 
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 from kubernetes import client
 
 from ...core.errors import HarnessError
+from ...tools import ctr
+from ...tools.process import ToolError
 from ..images.index import Image, index_path, load_index
 from . import config, credentials, daemons
 from .daemons import Daemon
-from .sandbox import inside
 from .settings import NodeSettings
 
 CONTAINERD_SOCKET = "/run/containerd/containerd.sock"
@@ -88,11 +88,10 @@ def start_containerd(settings: NodeSettings, holder: int) -> None:
         "containerd", [binary(settings, "containerd"), "--config", str(conf)],
         lambda: in_sandbox(holder, CONTAINERD_SOCKET).is_socket(), env=env))
     for name, image in sorted(images.items()):
-        done = subprocess.run(inside(holder, binary(settings, "ctr"), "--address", CONTAINERD_SOCKET, "-n", "k8s.io",
-                                     "images", "import", "--local", str(image.archive)),
-                              capture_output=True, text=True, timeout=120)
-        if done.returncode != 0:
-            raise HarnessError(f"node: importing the {name} image ({image.archive}) failed: {done.stderr.strip()}")
+        try:
+            ctr.import_image(Path(binary(settings, "ctr")), holder, CONTAINERD_SOCKET, image.archive, name)
+        except ToolError as err:
+            raise HarnessError(f"node: {err}") from None
 
 
 def start_kubelet(settings: NodeSettings, holder: int, api: client.ApiClient) -> None:

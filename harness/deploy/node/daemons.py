@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from ...core.errors import HarnessError
-from .sandbox import inside
+from ...tools.nsenter import inside
+from ...tools.process import ToolError, spawn
 from .settings import NodeSettings
 
 
@@ -71,11 +72,10 @@ def start(settings: NodeSettings, holder: int, daemon: Daemon) -> None:
         settings.log_dir.mkdir(parents=True, exist_ok=True)
         _pid_file(settings, daemon.name).parent.mkdir(parents=True, exist_ok=True)
         argv = inside(holder, *daemon.argv) if daemon.in_sandbox else daemon.argv
-        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                   (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
-                   (os.POSIX_SPAWN_DUP2, 1, 2)]
-        # A session of its own: the daemon outlives the command that started it.
-        pid = os.posix_spawnp(argv[0], argv, {**os.environ, **daemon.env}, file_actions=actions, setsid=True)
+        try:
+            pid = spawn(argv, log=log, env={**os.environ, **daemon.env}, what=daemon.name)
+        except ToolError as err:
+            raise HarnessError(f"node: {err}") from None
         started = _start_time(pid)
         if started is None:
             raise HarnessError(f"node: {daemon.name} did not start; see {log}")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
+from ...tools import iproute, netfilter
 from . import cgroups
 
 SYSCTLS = (
@@ -36,34 +35,18 @@ FOREIGN_CGROUP = re.compile(r"^acme-node-\d+$")
 MACHINE_CGROUPS = {"process_api"}
 
 
-def _ip(*args: str) -> list[dict]:
-    done = subprocess.run(["ip", "-j", *args], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout or "[]")
-
-
-def _command(argv: list[str]) -> list[str]:
-    """A rules dump without comments and packet counters; a missing tool is recorded as such."""
-    if shutil.which(argv[0]) is None:
-        return [f"{argv[0]}: not installed"]
-    done = subprocess.run(argv, capture_output=True, text=True)
-    if done.returncode != 0:
-        return [f"{argv[0]}: exit {done.returncode}: {done.stderr.strip()}"]
-    return [re.sub(r"\[\d+:\d+\]", "[]", line) for line in done.stdout.splitlines()
-            if line.strip() and not line.startswith("#")]
-
-
 def snapshot(own_link: str, own_cgroup: str) -> dict[str, list[str]]:
     def foreign_link(name: str | None) -> bool:
         return bool(name) and name != own_link and bool(FOREIGN_LINK.match(name))
 
     links = [json.dumps({k: link.get(k) for k in LINK_KEYS}, sort_keys=True)
-             for link in _ip("link", "show") if not foreign_link(link["ifname"])]
-    addresses = [f"{link['ifname']} {a['local']}/{a['prefixlen']}" for link in _ip("addr", "show")
+             for link in iproute.read("link", "show") if not foreign_link(link["ifname"])]
+    addresses = [f"{link['ifname']} {a['local']}/{a['prefixlen']}" for link in iproute.read("addr", "show")
                  if not foreign_link(link["ifname"]) for a in link.get("addr_info", [])]
     routes = [json.dumps({k: r.get(k) for k in ROUTE_KEYS}, sort_keys=True)
-              for family in ("-4", "-6") for r in _ip(family, "route", "show", "table", "all")
+              for family in ("-4", "-6") for r in iproute.read(family, "route", "show", "table", "all")
               if not foreign_link(r.get("dev"))]
-    rules = [json.dumps(r, sort_keys=True) for family in ("-4", "-6") for r in _ip(family, "rule", "show")]
+    rules = [json.dumps(r, sort_keys=True) for family in ("-4", "-6") for r in iproute.read(family, "rule", "show")]
     mounts = []
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
         fields = line.split()
@@ -81,8 +64,8 @@ def snapshot(own_link: str, own_cgroup: str) -> dict[str, list[str]]:
         sysctls.append(f"{name} = {path.read_text().strip() if path.exists() else '(absent)'}")
     return {
         "links": sorted(links), "addresses": sorted(addresses), "routes": sorted(routes), "rules": sorted(rules),
-        "iptables": _command(["iptables-save"]), "ip6tables": _command(["ip6tables-save"]),
-        "nftables": _command(["nft", "list", "ruleset"]),
+        "iptables": netfilter.dump(["iptables-save"]), "ip6tables": netfilter.dump(["ip6tables-save"]),
+        "nftables": netfilter.dump(["nft", "list", "ruleset"]),
         "mounts": sorted(mounts), "cgroups": cgroup_dirs, "sysctls": sysctls,
     }
 

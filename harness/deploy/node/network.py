@@ -8,30 +8,25 @@ that holds only the pod network, so a pod reaches the node and other pods, never
 from __future__ import annotations
 
 import ipaddress
-import json
-import subprocess
 import time
 
 from ...core.errors import HarnessError
-from .sandbox import inside, run
+from ...tools import iproute, nsenter
+from ...tools.process import ToolError
 from .settings import POD_ROUTE_TABLE, NodeSettings
-
-
-def _host_json(*args: str) -> list[dict]:
-    return json.loads(subprocess.run(["ip", "-j", *args], capture_output=True, text=True, check=True).stdout or "[]")
 
 
 def refuse_clash(settings: NodeSettings) -> None:
     """The node's networks must be new to the host: no address or route of the host may touch them."""
     ours = (ipaddress.IPv4Network(f"10.250.{settings.index}.0/24"), settings.pod_network)
-    for link in _host_json("addr", "show"):
+    for link in iproute.read("addr", "show"):
         for addr in link.get("addr_info", []):
             if addr.get("family") == "inet":
                 net = ipaddress.IPv4Interface(f"{addr['local']}/{addr['prefixlen']}").network
                 if any(net.overlaps(mine) for mine in ours):
                     raise HarnessError(f"node: {net} on host interface {link['ifname']} overlaps the node's "
                                        f"{', '.join(map(str, ours))}; set ACME_CLUSTER_PORT to another port")
-    for route in _host_json("route", "show", "table", "all"):
+    for route in iproute.read("route", "show", "table", "all"):
         dst = route.get("dst", "")
         if dst and dst != "default" and ":" not in dst and not dst.startswith(("fe80", "ff00")):
             try:
@@ -46,13 +41,21 @@ def refuse_clash(settings: NodeSettings) -> None:
 def connect(settings: NodeSettings, pid: int) -> None:
     """Create the veth pair and the bridge; every address the node uses is set here."""
     refuse_clash(settings)
+    try:
+        _connect(settings, pid)
+    except ToolError as err:
+        raise HarnessError(f"node: {err}") from None
+
+
+def _connect(settings: NodeSettings, pid: int) -> None:
     prefix = settings.link_network.prefixlen
-    run(["ip", "link", "add", settings.host_link, "type", "veth", "peer", "name", settings.node_link, "netns", str(pid)],
-        f"creating the veth pair {settings.host_link}")
-    run(["ip", "addr", "add", f"{settings.host_ip}/{prefix}", "dev", settings.host_link], "addressing the host end")
+    iproute.change("link", "add", settings.host_link, "type", "veth", "peer", "name", settings.node_link,
+                   "netns", str(pid), what=f"creating the veth pair {settings.host_link}")
+    iproute.change("addr", "add", f"{settings.host_ip}/{prefix}", "dev", settings.host_link,
+                   what="addressing the host end")
     # No IPv6 link-local address on the host end: the node talks to the host over its /30 only.
-    run(["ip", "link", "set", settings.host_link, "addrgenmode", "none"], "configuring the host end")
-    run(["ip", "link", "set", settings.host_link, "up"], "bringing the host end up")
+    iproute.change("link", "set", settings.host_link, "addrgenmode", "none", what="configuring the host end")
+    iproute.change("link", "set", settings.host_link, "up", what="bringing the host end up")
     pods = settings.pod_network
     script = "\n".join([
         f"ip addr add {settings.node_ip}/{prefix} dev {settings.node_link}",
@@ -64,11 +67,11 @@ def connect(settings: NodeSettings, pid: int) -> None:
         f"ip route add unreachable default table {POD_ROUTE_TABLE}",
         f"ip rule add iif {settings.bridge} lookup {POD_ROUTE_TABLE} priority 100",
     ])
-    run(inside(pid, "sh", "-ec", script), "addressing the node's links")
+    nsenter.run_inside(pid, "sh", "-ec", script, what="addressing the node's links")
 
 
 def host_link_exists(settings: NodeSettings) -> bool:
-    return subprocess.run(["ip", "link", "show", settings.host_link], capture_output=True).returncode == 0
+    return iproute.link_exists(settings.host_link)
 
 
 def wait_gone(settings: NodeSettings, timeout: float = 5) -> None:
@@ -77,6 +80,6 @@ def wait_gone(settings: NodeSettings, timeout: float = 5) -> None:
     while host_link_exists(settings):
         if time.monotonic() > deadline:
             # Still held (a namespace pinned elsewhere): the link is ours by name, remove it.
-            run(["ip", "link", "del", settings.host_link], f"removing the host end {settings.host_link}")
+            iproute.change("link", "del", settings.host_link, what=f"removing the host end {settings.host_link}")
             return
         time.sleep(0.02)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 from ...core.errors import HarnessError
+from ...tools import nsenter
+from ...tools.process import ToolError
 from .settings import MASKED_SYSCTLS, NODE_SYSCTLS, OVERLAID, NodeSettings
 
 COMMANDS = ("unshare", "nsenter", "ip", "mount")
@@ -55,27 +56,11 @@ def holder(settings: NodeSettings) -> int | None:
     return pid if ns_inode(pid) == inode else None
 
 
-def inside(pid: int, *argv: str) -> list[str]:
-    """argv run inside the node's namespaces."""
-    return ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *argv]
-
-
-def run(argv: list[str], what: str) -> str:
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    if done.returncode != 0:
-        raise HarnessError(f"node: {what} failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
-    return done.stdout
-
-
 def create(settings: NodeSettings) -> int:
     """Start the holder and prepare the mounts inside; returns the holder's pid."""
     require_host(settings)
     settings.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # No --fork: unshare execs the sleeper itself, so its pid is the namespaces' holder. A plain
-    # spawn in a session of its own: the holder outlives this process (`cluster up` returns).
-    argv = ["unshare", "--net", "--mount", "--uts", "--propagation", "private", "sleep", "infinity"]
-    devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=devnull, setsid=True)
+    pid = nsenter.hold_namespaces()
     own = ns_inode(os.getpid())
     deadline = time.monotonic() + 5
     while ns_inode(pid) in (None, own):  # until unshare has switched namespaces
@@ -84,10 +69,10 @@ def create(settings: NodeSettings) -> int:
         time.sleep(0.01)
     settings.holder_file.write_text(f"{pid} {ns_inode(pid)}\n")
     try:
-        run(inside(pid, "sh", "-ec", mount_script(settings)), "preparing the node's mounts")
-    except HarnessError:
+        nsenter.run_inside(pid, "sh", "-ec", mount_script(settings), what="preparing the node's mounts")
+    except ToolError as err:
         destroy(settings)
-        raise
+        raise HarnessError(f"node: {err}") from None
     return pid
 
 
