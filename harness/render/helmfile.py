@@ -36,10 +36,26 @@ class Release:
 
 
 @dataclass(frozen=True)
+class UpstreamRelease:
+    """An installed release of a chart from a repository: never rendered here, its values read as files."""
+
+    name: str
+    namespace: str
+    chart: str  # repository/chart, as the helmfile names it
+    version: str
+    values_files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
 class HelmfileState:
     environment: str
     releases: tuple[Release, ...]
     from_helmfile: bool  # False when derived from the values/<release>/<env>.yaml convention
+    upstream: tuple[UpstreamRelease, ...] = ()  # the environment's operators and backends
+
+    def upstream_release(self, chart: str) -> UpstreamRelease | None:
+        """The installed release of `chart` (e.g. grafana/loki), if the environment has one."""
+        return next((r for r in self.upstream if r.chart == chart), None)
 
 
 def environment_names(project: Project) -> list[str]:
@@ -61,7 +77,8 @@ def load_state(project: Project, environment: str) -> HelmfileState:
         raise HarnessError(f"unknown environment `{environment}` (known: {', '.join(known) or 'none'})")
     if not project.helmfile.exists():
         return _conventional_state(project, environment)
-    return HelmfileState(environment, tuple(_local_releases(project, _built_releases(project, environment))), True)
+    built = _built_releases(project, environment)
+    return HelmfileState(environment, tuple(_local_releases(project, built)), True, tuple(_upstream_releases(project, built)))
 
 
 def _conventional_state(project: Project, environment: str) -> HelmfileState:
@@ -117,6 +134,17 @@ def _local_releases(project: Project, raw_releases: list[dict]) -> list[Release]
         values = tuple(_values_file(project, entry) for entry in raw.get("values") or [])
         needs = tuple(str(n).split("/")[-1] for n in raw.get("needs") or [])
         releases.append(Release(raw["name"], raw.get("namespace", "acme"), chart_dir, values, needs))
+    return releases
+
+
+def _upstream_releases(project: Project, raw_releases: list[dict]) -> list[UpstreamRelease]:
+    releases = []
+    for raw in raw_releases:
+        chart = str(raw.get("chart", ""))
+        if (project.root / chart / "Chart.yaml").exists() or raw.get("installed") is False:
+            continue
+        values = tuple(_values_file(project, entry) for entry in raw.get("values") or [])
+        releases.append(UpstreamRelease(raw["name"], raw.get("namespace", ""), chart, str(raw.get("version", "")), values))
     return releases
 
 

@@ -46,13 +46,14 @@ class Ran:
 
 
 def run(command: Sequence[str | Path], *, what: str | None = None, cwd: Path | None = None,
-        env: Mapping[str, str] | None = None, timeout: float | None = None, binary: bool = False) -> Ran:
-    """Run `command` with output captured (text unless `binary`); `what` names the call in errors."""
+        env: Mapping[str, str] | None = None, timeout: float | None = None, binary: bool = False,
+        stdin: str | None = None) -> Ran:
+    """Run `command` with output captured (text unless `binary`), `stdin` fed to it; `what` names the call in errors."""
     argv = tuple(str(part) for part in command)
     what = what or " ".join((Path(argv[0]).name, *argv[1:3]))
     try:
         done = subprocess.run(argv, cwd=cwd, env=None if env is None else dict(env), capture_output=True,
-                              text=not binary, timeout=timeout)
+                              text=not binary, timeout=timeout, input=stdin)
     except FileNotFoundError:
         if cwd is not None and not Path(cwd).is_dir():
             raise ToolError(f"`{what}`: working directory {cwd} does not exist") from None

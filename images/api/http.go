@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
-	"log"
+	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,7 +18,7 @@ func writeJSON(w http.ResponseWriter, code int, body any) {
 }
 
 // routes: the health paths the chart's probes use and a JSON resource backed by the items table.
-func routes(db *store, m *metrics) http.Handler {
+func routes(db *store, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz/live", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "live"})
@@ -23,7 +26,7 @@ func routes(db *store, m *metrics) http.Handler {
 	mux.HandleFunc("GET /healthz/ready", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.ready(r.Context()); err != nil {
 			m.setDatabaseUp(false)
-			log.Printf("acme-api: not ready: %v", err)
+			logger.Warn("not ready", slog.String("error", err.Error()))
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
 			return
 		}
@@ -63,7 +66,7 @@ func routes(db *store, m *metrics) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"service": "acme-api", "resources": []string{"/v1/items"}})
 	})
-	return m.instrument(mux)
+	return m.instrument(mux, logger)
 }
 
 type recorder struct {
@@ -76,13 +79,44 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// instrument counts every request by route pattern and status code.
-func (m *metrics) instrument(mux *http.ServeMux) http.Handler {
+// requestID is the caller's X-Request-Id when it is a sane token (the edge may set one), else a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 && strings.IndexFunc(id, invalidIDRune) < 0 {
+		return id
+	}
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	return hex.EncodeToString(raw[:])
+}
+
+func invalidIDRune(c rune) bool { return c <= ' ' || c > '~' || c == '"' }
+
+// route is the matched pattern without its method ("GET /v1/items" -> "/v1/items"): http.route.
+func route(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		return path
+	}
+	if pattern == "" {
+		return "none"
+	}
+	return pattern
+}
+
+// instrument measures every request by method, route and status code and writes one JSON log
+// line carrying its request id, which it also returns in X-Request-Id.
+func (m *metrics) instrument(mux *http.ServeMux, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		id := requestID(r)
+		w.Header().Set("X-Request-Id", id)
 		rec := &recorder{ResponseWriter: w, code: http.StatusOK}
 		_, pattern := mux.Handler(r)
 		mux.ServeHTTP(rec, r)
-		m.observe(pattern, strconv.Itoa(rec.code), time.Since(start))
+		took := time.Since(start)
+		key := requestKey{method: r.Method, route: route(pattern), status: strconv.Itoa(rec.code)}
+		m.observe(key, took)
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
+			slog.String("method", key.method), slog.String("route", key.route), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.code), slog.Float64("duration_seconds", took.Seconds()))
 	})
 }

@@ -2,6 +2,8 @@
 // behaves like the real service where the charts and smoke checks look (ports, health paths,
 // database wiring, metrics), not the product.
 //
+// Logs: one JSON object per line on stdout, one per request with its request id (X-Request-Id).
+//
 // Environment: POSTGRES_URL (required), METRICS_URL (Pushgateway base URL; empty: no push),
 // PORT (8080), METRICS_PORT (9090), PUSH_INTERVAL_SECONDS (15), DRAIN_SECONDS (25).
 package main
@@ -10,7 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +24,7 @@ import (
 
 func main() {
 	if err := run(); err != nil {
-		log.Printf("acme-api: %v", err)
+		fmt.Fprintf(os.Stderr, "acme-api: %v\n", err)
 		os.Exit(2)
 	}
 }
@@ -60,6 +62,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// One JSON object per line on stdout: what a log shipper parses without a custom pipeline.
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With(slog.String("service", "acme-api"))
+	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
@@ -69,7 +74,7 @@ func run() error {
 	}
 	defer db.close()
 	metrics := newMetrics()
-	app := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(port)), Handler: routes(db, metrics),
+	app := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(port)), Handler: routes(db, metrics, logger),
 		ReadHeaderTimeout: 5 * time.Second}
 	scrape := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(metricsPort)), Handler: metrics.handler(db),
 		ReadHeaderTimeout: 5 * time.Second}
@@ -84,14 +89,14 @@ func run() error {
 	if url := os.Getenv("METRICS_URL"); url != "" && interval > 0 {
 		go metrics.pushLoop(ctx, url, time.Duration(interval)*time.Second, db)
 	}
-	log.Printf("acme-api: serving on :%d, metrics on :%d", port, metricsPort)
+	logger.Info("serving", slog.Int("port", port), slog.Int("metrics_port", metricsPort))
 	select {
 	case err := <-errs:
 		return err
 	case <-ctx.Done():
 	}
 	// In-flight requests finish; the preStop sleep already took the pod out of the endpoints.
-	log.Printf("acme-api: draining for up to %ds", drain)
+	logger.Info("draining", slog.Int("seconds", drain))
 	shutdown, cancel := context.WithTimeout(context.Background(), time.Duration(drain)*time.Second)
 	defer cancel()
 	_ = scrape.Shutdown(shutdown)

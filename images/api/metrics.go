@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,29 +14,49 @@ import (
 	"time"
 )
 
-// metrics keeps a handful of series in Prometheus' text format: request counts and durations,
-// database reachability, push results. Hand-written to keep the stand-in on the stdlib.
+// metrics keeps a handful of series in Prometheus' text format: the RED metrics of every request
+// as the OpenTelemetry HTTP server histogram (http.server.request.duration in Prometheus naming, the
+// family the chart's dashboards and alerts query), database reachability, push results.
+// Hand-written to keep the stand-in on the stdlib.
 type metrics struct {
 	mu         sync.Mutex
-	requests   map[[2]string]float64 // (handler, code) -> count
-	durations  map[string][2]float64 // handler -> (sum seconds, count)
+	requests   map[requestKey]*histogram
 	databaseUp float64
 	pushes     map[string]float64 // result -> count
 }
 
-func newMetrics() *metrics {
-	return &metrics{requests: map[[2]string]float64{}, durations: map[string][2]float64{}, pushes: map[string]float64{}}
+// requestKey holds the semantic-convention attributes of one request, as Prometheus labels.
+type requestKey struct {
+	method, route, status string
 }
 
-func (m *metrics) observe(handler, code string, took time.Duration) {
-	if handler == "" {
-		handler = "none"
-	}
+// durationBuckets are the semantic conventions' advisory boundaries for http.server.request.duration.
+var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+
+type histogram struct {
+	counts []float64 // per bucket, not cumulative
+	sum    float64
+	count  float64
+}
+
+func newMetrics() *metrics {
+	return &metrics{requests: map[requestKey]*histogram{}, pushes: map[string]float64{}}
+}
+
+func (m *metrics) observe(key requestKey, took time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.requests[[2]string{handler, code}]++
-	d := m.durations[handler]
-	m.durations[handler] = [2]float64{d[0] + took.Seconds(), d[1] + 1}
+	h := m.requests[key]
+	if h == nil {
+		h = &histogram{counts: make([]float64, len(durationBuckets))}
+		m.requests[key] = h
+	}
+	seconds := took.Seconds()
+	if i := sort.SearchFloat64s(durationBuckets, seconds); i < len(durationBuckets) {
+		h.counts[i]++
+	}
+	h.sum += seconds
+	h.count++
 }
 
 func (m *metrics) setDatabaseUp(up bool) {
@@ -60,25 +80,26 @@ func (m *metrics) text() []byte {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var b bytes.Buffer
-	b.WriteString("# HELP acme_api_http_requests_total HTTP requests by route and status code.\n# TYPE acme_api_http_requests_total counter\n")
-	keys := make([][2]string, 0, len(m.requests))
+	b.WriteString("# HELP http_server_request_duration_seconds Duration of HTTP server requests.\n# TYPE http_server_request_duration_seconds histogram\n")
+	keys := make([]requestKey, 0, len(m.requests))
 	for k := range m.requests {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.route < b.route || a.route == b.route && (a.method < b.method || a.method == b.method && a.status < b.status)
+	})
 	for _, k := range keys {
-		fmt.Fprintf(&b, "acme_api_http_requests_total{handler=\"%s\",code=\"%s\"} %g\n", label(k[0]), k[1], m.requests[k])
-	}
-	b.WriteString("# HELP acme_api_http_request_duration_seconds Time spent answering requests.\n# TYPE acme_api_http_request_duration_seconds summary\n")
-	handlers := make([]string, 0, len(m.durations))
-	for h := range m.durations {
-		handlers = append(handlers, h)
-	}
-	sort.Strings(handlers)
-	for _, h := range handlers {
-		d := m.durations[h]
-		fmt.Fprintf(&b, "acme_api_http_request_duration_seconds_sum{handler=\"%s\"} %g\n", label(h), d[0])
-		fmt.Fprintf(&b, "acme_api_http_request_duration_seconds_count{handler=\"%s\"} %g\n", label(h), d[1])
+		h := m.requests[k]
+		labels := fmt.Sprintf(`http_request_method="%s",http_response_status_code="%s",http_route="%s"`, label(k.method), k.status, label(k.route))
+		cumulative := 0.0
+		for i, bound := range durationBuckets {
+			cumulative += h.counts[i]
+			fmt.Fprintf(&b, "http_server_request_duration_seconds_bucket{%s,le=\"%g\"} %g\n", labels, bound, cumulative)
+		}
+		fmt.Fprintf(&b, "http_server_request_duration_seconds_bucket{%s,le=\"+Inf\"} %g\n", labels, h.count)
+		fmt.Fprintf(&b, "http_server_request_duration_seconds_sum{%s} %g\n", labels, h.sum)
+		fmt.Fprintf(&b, "http_server_request_duration_seconds_count{%s} %g\n", labels, h.count)
 	}
 	b.WriteString("# HELP acme_api_database_up 1 when the last readiness check reached PostgreSQL.\n# TYPE acme_api_database_up gauge\n")
 	fmt.Fprintf(&b, "acme_api_database_up %g\n", m.databaseUp)
@@ -114,7 +135,7 @@ func pushURL(base string) (string, error) {
 func (m *metrics) pushLoop(ctx context.Context, base string, interval time.Duration, db *store) {
 	target, err := pushURL(base)
 	if err != nil {
-		log.Printf("acme-api: %v; not pushing", err)
+		slog.Warn("not pushing", slog.String("error", err.Error()))
 		return
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -139,12 +160,12 @@ func push(ctx context.Context, client *http.Client, target string, body []byte) 
 	req.Header.Set("Content-Type", "text/plain; version=0.0.4")
 	resp, err := client.Do(req)
 	if err != nil {
-		log.Printf("acme-api: push to %s: %v", target, err)
+		slog.Warn("push failed", slog.String("target", target), slog.String("error", err.Error()))
 		return "error"
 	}
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		log.Printf("acme-api: push to %s: HTTP %d", target, resp.StatusCode)
+		slog.Warn("push refused", slog.String("target", target), slog.Int("status", resp.StatusCode))
 		return "error"
 	}
 	return "ok"

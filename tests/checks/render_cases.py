@@ -8,13 +8,17 @@ check deliberately ignores), so a check that tests a condition the wrong way fai
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import factories as f
 from case import broken, sound
 from fake_openapi import fake_server
-from harness.render.helmfile import HelmfileState, Release
+from harness.core.project import Project
+from harness.render.helmfile import HelmfileState, Release, load_state
 from harness.render.scenario import Scenario
 from harness.render.schemas import OpenAPISchemas
 
@@ -268,6 +272,61 @@ def labelled_service(namespace: str = "acme") -> Doc:
 
 def monitored(*docs: Doc) -> Scenario:
     return f.scenario(*docs, is_environment=True)
+
+
+def dashboard(*panels: Doc, variables: tuple[Doc, ...] = (), label: bool = True) -> Doc:
+    """A dashboard ConfigMap as the observability chart ships it, with `panels` and template `variables`."""
+    board = {"title": "Acme service", "templating": {"list": list(variables)}, "panels": list(panels)}
+    doc = {"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": "acme-dashboard-acme-service", "namespace": "acme", "labels": {}},
+           "data": {"acme-service.json": json.dumps(board)}}
+    if label:
+        doc["metadata"]["labels"]["grafana_dashboard"] = "1"
+    return doc
+
+
+def panel(title: str, *exprs: str, datasource: Doc | None = None, **extra: Any) -> Doc:
+    doc: Doc = {"title": title, "targets": [{"refId": chr(65 + i), "expr": e} for i, e in enumerate(exprs)], **extra}
+    if datasource is not None:
+        doc["datasource"] = datasource
+    return doc
+
+
+def recording(record: str, expr: str) -> Doc:
+    return {"record": record, "expr": expr}
+
+
+NAMESPACE_VARIABLE = {"name": "namespace", "type": "query",
+                      "query": {"query": 'label_values(up{job="acme-api"}, namespace)'}}
+DASHBOARD = "ConfigMap/acme/acme-dashboard-acme-service"
+BOARD = "data.acme-service.json"
+REQUESTS = 'sum(rate(http_server_request_duration_seconds_count{namespace="$namespace"}[$__rate_interval]))'
+NO_EXPORTER = "which no exporter in policy/exported-metrics.yaml exports and no shipped rule records"
+
+
+def upstream_environment(drop: tuple[str, ...] = (), **overrides: Doc) -> Scenario:
+    """production's upstream releases as the helmfile gives them, with an extra values layer per release
+    in `overrides` (keyed by release name, None removes a key) and the releases in `drop` left out."""
+    state = load_state(Project(f.REPO_ROOT), "production")
+    releases = []
+    for release in state.upstream:
+        if release.name in drop:
+            continue
+        files = release.values_files
+        if release.name in overrides:
+            layer = Path(tempfile.mkdtemp(prefix="longterm-")) / f"{release.name}.yaml"
+            layer.write_text(json.dumps(overrides[release.name]))
+            files = (*files, layer)
+        releases.append(dataclasses.replace(release, values_files=files))
+    return Scenario(name="env/production", manifests=f.manifests(), environment="production", is_environment=True,
+        helmfile=dataclasses.replace(state, upstream=tuple(releases)))
+
+
+KPS = "Release/monitoring/kube-prometheus-stack"
+MIMIR = "Release/monitoring/mimir"
+LOKI = "Release/monitoring/loki"
+TEMPO = "Release/monitoring/tempo"
+PUSH = "want http://mimir-gateway.monitoring.svc.cluster.local/api/v1/push"
 
 
 SINGLE_RELEASE = ("rollout.", "probes.", "shutdown.", "scaling.", "tls.", "contracts.service-ports",
@@ -801,6 +860,73 @@ CASES = [
     sound("backup.concurrency-forbid", "forbid-and-other-cronjobs",
           lambda: backups(cronjob(), cronjob(policy=None, component="report", name="acme-report"))),
 
+    # longterm
+    sound("longterm.metrics-remote-write", "production", lambda: upstream_environment()),
+    broken("longterm.metrics-remote-write", "no-remote-write",
+           lambda: upstream_environment(**{"kube-prometheus-stack": {"prometheus": {"prometheusSpec": {"remoteWrite": []}}}}),
+           (KPS, "prometheus.prometheusSpec.remoteWrite", f"no remote write: samples never reach Mimir ({PUSH})")),
+    broken("longterm.metrics-remote-write", "no-mimir-release", lambda: upstream_environment(drop=("mimir",)),
+           (KPS, "prometheus.prometheusSpec.remoteWrite",
+            "no grafana/mimir-distributed release in the environment: metrics live only in Prometheus' local retention")),
+    broken("longterm.metrics-remote-write", "writes-elsewhere",
+           lambda: upstream_environment(**{"kube-prometheus-stack": {"prometheus": {"prometheusSpec": {"remoteWrite": [
+               {"url": "http://mimir-gateway.observability.svc.cluster.local/api/v1/push"},
+               {"url": "http://mimir-gateway.monitoring.svc.cluster.local/api/v1/query"}]}}}}),
+           (KPS, "prometheus.prometheusSpec.remoteWrite[0].url", "'http://mimir-gateway.observability.svc.cluster.local/api/v1/push' "
+            f"is not the push endpoint of Mimir release monitoring/mimir ({PUSH})"),
+           (KPS, "prometheus.prometheusSpec.remoteWrite[1].url", "'http://mimir-gateway.monitoring.svc.cluster.local/api/v1/query' "
+            f"is not the push endpoint of Mimir release monitoring/mimir ({PUSH})")),
+    broken("longterm.metrics-remote-write", "bundled-minio", lambda: upstream_environment(mimir={"minio": {"enabled": True}}),
+           (MIMIR, "minio.enabled", "the bundled MinIO is a demo store: disable it and use the cloud's object storage")),
+    broken("longterm.metrics-remote-write", "blocks-on-filesystem",
+           lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {"common": {"storage": {"backend": "filesystem"}}}}}),
+           (MIMIR, "mimir.structuredConfig.common.storage.backend",
+            "blocks on filesystem storage, want object storage (s3, gcs, azure, swift)")),
+    broken("longterm.metrics-remote-write", "no-blocks-bucket",
+           lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {"blocks_storage": {"s3": {"bucket_name": None}}}}}),
+           (MIMIR, "mimir.structuredConfig.blocks_storage.s3.bucket_name", "no bucket for the blocks")),
+    broken("longterm.metrics-remote-write", "no-retention",
+           lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {"limits": {"compactor_blocks_retention_period": "0s"}}}}),
+           (MIMIR, "mimir.structuredConfig.limits.compactor_blocks_retention_period",
+            "no retention: the compactor never deletes blocks and the bucket grows forever")),
+    sound("longterm.logs-object-storage", "production", lambda: upstream_environment()),
+    broken("longterm.logs-object-storage", "filesystem-as-before",
+           lambda: upstream_environment(loki={"loki": {"storage": {"type": "filesystem"}}}),
+           (LOKI, "loki.storage.type", "log chunks on filesystem storage, want object storage (s3, gcs, azure, swift)")),
+    broken("longterm.logs-object-storage", "no-chunks-bucket",
+           lambda: upstream_environment(loki={"loki": {"storage": {"bucketNames": {"chunks": ""}}}}),
+           (LOKI, "loki.storage.bucketNames.chunks", "no bucket for the log chunks")),
+    broken("longterm.logs-object-storage", "schema-on-another-store",
+           lambda: upstream_environment(loki={"loki": {"schemaConfig": {"configs": [
+               {"from": "2025-01-01", "store": "tsdb", "object_store": "s3", "schema": "v13"},
+               {"from": "2026-06-01", "store": "tsdb", "object_store": "filesystem", "schema": "v13"}]}}}),
+           (LOKI, "loki.schemaConfig.configs[1].object_store", "the newest schema stores in 'filesystem', not in the s3 storage")),
+    broken("longterm.logs-object-storage", "no-retention-period",
+           lambda: upstream_environment(loki={"loki": {"limits_config": {"retention_period": None}}}),
+           (LOKI, "loki.limits_config.retention_period", "no retention period: logs are kept forever")),
+    broken("longterm.logs-object-storage", "compactor-retention-off",
+           lambda: upstream_environment(loki={"loki": {"compactor": {"retention_enabled": False}}}),
+           (LOKI, "loki.compactor.retention_enabled",
+            "the compactor's retention is off, so Loki ignores the retention period and deletes nothing")),
+    broken("longterm.logs-object-storage", "no-delete-request-store",
+           lambda: upstream_environment(loki={"loki": {"compactor": {"delete_request_store": None}}}),
+           (LOKI, "loki.compactor.delete_request_store", "retention needs a delete-request store (Loki refuses to start without one)")),
+    sound("longterm.traces-object-storage", "production", lambda: upstream_environment()),
+    broken("longterm.traces-object-storage", "local-backend",
+           lambda: upstream_environment(tempo={"tempo": {"storage": {"trace": {"backend": "local"}}}}),
+           (TEMPO, "tempo.storage.trace.backend", "trace blocks on local storage, want object storage (s3, gcs, azure, swift)")),
+    broken("longterm.traces-object-storage", "no-bucket",
+           lambda: upstream_environment(tempo={"tempo": {"storage": {"trace": {"s3": {"bucket": None}}}}}),
+           (TEMPO, "tempo.storage.trace.s3.bucket", "no bucket for the trace blocks")),
+    broken("longterm.traces-object-storage", "no-retention", lambda: upstream_environment(tempo={"tempo": {"retention": "0"}}),
+           (TEMPO, "tempo.retention", "no retention: trace blocks are kept forever")),
+    sound("longterm.no-inline-credentials", "production-and-env-references",
+          lambda: upstream_environment(loki={"loki": {"storage": {"s3": {"accessKeyId": "${AWS_ACCESS_KEY_ID}"}}}})),
+    broken("longterm.no-inline-credentials", "keys-in-values",
+           lambda: upstream_environment(loki={"loki": {"storage": {"s3": {"secretAccessKey": "wJalrXUtnFEMI"}}}},
+                                        tempo={"tempo": {"storage": {"trace": {"s3": {"access_key": "AKIAEXAMPLE"}}}}}),
+           (LOKI, "loki.storage.s3.secretAccessKey", "a storage credential in values (git): reference a Secret instead"),
+           (TEMPO, "tempo.storage.trace.s3.access_key", "a storage credential in values (git): reference a Secret instead")),
     # observability
     broken("observability.alert-metadata", "severity-missing", lambda: f.scenario(rules(alert(severity=None))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].labels.severity",
@@ -816,6 +942,58 @@ CASES = [
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].annotations.runbook_url", "alert AcmeApiDown: runbook_url 'ftp://acme.com/x' is not an absolute http(s) URL")),
     sound("observability.alert-metadata", "alerts-and-recording-rules",
           lambda: f.scenario(rules(alert(), alert("AcmeApiSlow", "warning"), {"record": "x:rate5m", "expr": "1"}))),
+    # promql
+    broken("promql.parses", "panel-expression-unparsable", lambda: f.scenario(dashboard(panel("Requests", "sum(rate(up[5m])"))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
+            'dashboard "Acme service", panel "Requests": 1:17: parse error: unclosed left parenthesis in sum(rate(up[5m])')),
+    broken("promql.parses", "second-target-of-a-collapsed-row",
+           lambda: f.scenario(dashboard(panel("Row", type="row", panels=[panel("Latency", "up", "histogram_quantile(0.9, )")]))),
+           (DASHBOARD, f"{BOARD}.panels[0].panels[0].targets[1].expr",
+            'dashboard "Acme service", panel "Latency": 1:23: parse error: trailing commas not allowed in function call args'
+            ' in histogram_quantile(0.9, )')),
+    broken("promql.parses", "unknown-dashboard-variable", lambda: f.scenario(dashboard(panel("Requests", 'up{namespace="$ns"}'))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr", 'dashboard "Acme service", panel "Requests": unknown dashboard variable $ns')),
+    broken("promql.parses", "variable-query-unparsable",
+           lambda: f.scenario(dashboard(variables=({"name": "namespace", "type": "query", "query": "label_values(up{, namespace)"},))),
+           (DASHBOARD, f"{BOARD}.templating.list[0].query", 
+            'dashboard "Acme service", variable namespace: 1:4: parse error: unexpected end of input inside braces in up{')),
+    broken("promql.parses", "dashboard-not-json", lambda: f.scenario(_not_json_dashboard()),
+           (DASHBOARD, BOARD, "dashboard acme-service.json: not JSON: Expecting value at line 1 column 13")),
+    broken("promql.parses", "rule-expression-unparsable", lambda: f.scenario(rules(alert(), {**alert("AcmeApiSlow"), "expr": "rate(x[5m]"})),
+           ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[1].expr",
+            "rule AcmeApiSlow: could not parse expression: 1:11: parse error: unclosed left parenthesis")),
+    broken("promql.parses", "rule-template-unknown-function",
+           lambda: f.scenario(rules({**alert(), "annotations": {"runbook_url": "https://runbooks.acme.com/x",
+                                                                "description": "{{ $value | nosuchfunc }}"}})),
+           ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0]", 
+            'rule AcmeApiDown: annotation "description": template: __alert_AcmeApiDown:1: function "nosuchfunc" not defined')),
+    sound("promql.parses", "variables-builtins-rows-and-other-datasources",
+          lambda: f.scenario(dashboard(panel("Requests", REQUESTS, 'up{namespace="${namespace}"}', 'up{namespace=~"[[namespace]]"}'),
+                                       panel("Row", type="row", panels=[panel("Latency", "histogram_quantile(0.95, up)")]),
+                                       panel("Logs", "{app=~\"acme\"} |= `error` [", datasource={"type": "loki", "uid": "loki"}),
+                                       variables=(NAMESPACE_VARIABLE,)),
+                             dashboard(label=False) | {"data": {"not-a-dashboard.json": "{"}},
+                             rules(alert(), recording("job:up:sum", "sum by (job) (up)")))),
+    broken("promql.exported-metrics", "panel-queries-unexported-metric",
+           lambda: f.scenario(dashboard(panel("Requests", 'sum(rate(acme_api_http_requests_total{code=~"5.."}[5m]))'))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
+            f'dashboard "Acme service", panel "Requests": queries acme_api_http_requests_total, {NO_EXPORTER}')),
+    broken("promql.exported-metrics", "histogram-queried-by-its-family-name",
+           lambda: f.scenario(dashboard(panel("Latency", "http_server_request_duration_seconds"))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
+            f'dashboard "Acme service", panel "Latency": queries http_server_request_duration_seconds, {NO_EXPORTER}')),
+    broken("promql.exported-metrics", "variable-queries-unexported-metric",
+           lambda: f.scenario(dashboard(variables=({"name": "pod", "type": "query", "query": "label_values(kube_pod_info, pod)"},))),
+           (DASHBOARD, f"{BOARD}.templating.list[0].query",
+            f'dashboard "Acme service", variable pod: queries kube_pod_info, {NO_EXPORTER}')),
+    broken("promql.exported-metrics", "rule-queries-unexported-metric",
+           lambda: f.scenario(rules({**alert(), "expr": "acme_api_up == 0 or absent(up)"})),
+           ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].expr", f"rule AcmeApiDown: queries acme_api_up, {NO_EXPORTER}")),
+    sound("promql.exported-metrics", "exported-series-and-recorded-rules",
+          lambda: f.scenario(dashboard(panel("Requests", REQUESTS, "job:up:sum", 'http_server_request_duration_seconds_bucket{le="+Inf"}',
+                                             '{__name__=~"acme_.*"}'),
+                                       variables=(NAMESPACE_VARIABLE,)),
+                             rules(alert(), recording("job:up:sum", "sum by (job) (up)")))),
     broken("observability.monitor-target", "selects-no-service", lambda: monitored(monitor(component="ui"), labelled_service()),
            ("ServiceMonitor/monitoring/acme-api", "spec.selector", "selects no rendered Service")),
     broken("observability.monitor-target", "port-not-on-service",
@@ -972,6 +1150,12 @@ def _sts(service_name: str) -> Doc:
 def _untyped_service() -> Doc:
     doc = f.service()
     del doc["spec"]["type"]
+    return doc
+
+
+def _not_json_dashboard() -> Doc:
+    doc = dashboard()
+    doc["data"]["acme-service.json"] = '{"panels": [} '
     return doc
 
 

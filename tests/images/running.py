@@ -27,10 +27,11 @@ def chroot(root: Path, user: str, command: list[str], env: dict[str, str] | None
                             env={"PATH": PATH, **(env or {})}, **kwargs)
 
 
-def get(url: str, data: bytes | None = None, method: str | None = None, timeout: float = 5) -> tuple[int, dict, bytes]:
+def get(url: str, data: bytes | None = None, method: str | None = None, timeout: float = 5,
+        headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
     """(status, headers, body) of one request; HTTP errors are answers too."""
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"} if data else {})
+    sent = {"Content-Type": "application/json"} if data else {}
+    request = urllib.request.Request(url, data=data, method=method, headers={**sent, **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()

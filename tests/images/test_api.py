@@ -19,6 +19,10 @@ import pytest
 from running import get, stop, wait_for_http
 from services import free_port
 
+from harness.policy.metrics import catalogue_path, load_catalogue
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="session")
 def api_binary(images, tmp_path_factory) -> Path:
@@ -96,7 +100,8 @@ def test_ready_and_items_with_the_right_credentials(postgres, start_api) -> None
     assert postgres.psql("acme", f"SELECT name FROM items WHERE id = {created['id']}") == "first item"
     status, _, text = get(f"{metrics}/metrics")
     assert status == 200
-    assert 'acme_api_http_requests_total{handler="POST /v1/items",code="201"} 1' in text.decode()
+    assert ('http_server_request_duration_seconds_count{http_request_method="POST",http_response_status_code="201",'
+            'http_route="/v1/items"} 1') in text.decode()
     assert "acme_api_database_up 1" in text.decode()
 
 
@@ -122,7 +127,7 @@ def test_pushes_metrics_to_the_collector(postgres, start_api, pushes) -> None:
     assert record.arrived.wait(10), "no push within 10 s"
     method, path, body = record.received[0]
     assert method == "PUT" and path.startswith("/metrics/job/acme-api/instance/")
-    assert "# TYPE acme_api_http_requests_total counter" in body
+    assert "# TYPE http_server_request_duration_seconds histogram" in body
 
 
 def test_missing_database_url_is_one_line_and_exit_2(api_binary) -> None:
@@ -139,3 +144,33 @@ def test_sigterm_drains_and_exits_cleanly(postgres, api_binary, tmp_path) -> Non
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_http(f"http://127.0.0.1:{port}/healthz/live", process)
     assert stop(process) == 0
+
+
+def served_families(exposition: str) -> dict[str, str]:
+    """family -> type from the exposition's TYPE lines (text format 0.0.4 declares every family)."""
+    return {line.split()[2]: line.split()[3] for line in exposition.splitlines() if line.startswith("# TYPE ")}
+
+
+def test_serves_exactly_the_families_the_metric_catalogue_declares(postgres, start_api) -> None:
+    """policy/exported-metrics.yaml is what the dashboards and rules are held to: the binary is its source."""
+    app, metrics = start_api({"POSTGRES_URL": database_url(postgres)})
+    for path, method in (("/v1/items", "GET"), ("/no/such/thing", "GET"), ("/healthz/ready", "GET")):
+        get(f"{app}{path}", method=method)
+    declared = load_catalogue(catalogue_path(REPO_ROOT)).exporter("acme-api").families
+    assert served_families(get(f"{metrics}/metrics")[2].decode()) == declared
+
+
+def test_request_log_line_carries_the_request_id(postgres, start_api, tmp_path) -> None:
+    app, _ = start_api({"POSTGRES_URL": database_url(postgres)})
+    assert get(f"{app}/healthz/ready")[0] == 200  # the first ready check creates the items table
+    status, headers, _ = get(f"{app}/v1/items", headers={"X-Request-Id": "images-test-1"})
+    assert status == 200 and headers["X-Request-Id"] == "images-test-1"
+    lines = [json.loads(line) for log in tmp_path.glob("api-*.log") for line in log.read_text().splitlines()]
+    (logged,) = [line for line in lines if line.get("request_id") == "images-test-1"]
+    assert (logged["msg"], logged["route"], logged["status"], logged["service"]) == ("request", "/v1/items", 200, "acme-api")
+
+
+def test_go_unit_tests_pass() -> None:
+    done = subprocess.run(["go", "test", "-count=1", "./..."], cwd=REPO_ROOT / "images" / "api",
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
