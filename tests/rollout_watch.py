@@ -14,6 +14,8 @@ from typing import Any
 from kubernetes import client, watch
 from urllib3.exceptions import HTTPError
 
+from harness.core.intstr import scaled
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -109,9 +111,5 @@ class DeploymentWatch:
 
 
 def resolve_max_unavailable(value: int | str | None, replicas: int) -> int:
-    """Kubernetes rounds a percentage of maxUnavailable down (25% of 3 is 0)."""
-    if value is None:
-        value = "25%"
-    if isinstance(value, str) and value.endswith("%"):
-        return replicas * int(value[:-1]) // 100
-    return int(value)
+    """maxUnavailable as the Deployment controller reads it: 25% when unset, a percentage rounded down."""
+    return scaled("25%" if value is None else value, replicas, round_up=False)

@@ -1,22 +1,13 @@
-"""Helpers shared by check families: replica counts, HPA lookup, int-or-percent resolution."""
+"""Helpers shared by check families: replica counts, HPA lookup, serving workloads."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .fields import get_or
 from .manifests import K8sObject, Manifests, PodTemplate
 
 SERVING_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
-
-
-def scaled(value: Any, total: int, round_up: bool) -> int:
-    """intstr.GetScaledValueFromIntOrPercent: "25%" of total, rounded the way the controller does."""
-    if isinstance(value, str) and value.endswith("%"):
-        exact = int(value[:-1]) * total / 100
-        return math.ceil(exact) if round_up else math.floor(exact)
-    return int(value)
 
 
 def hpa_for(workload: K8sObject, manifests: Manifests) -> K8sObject | None:

@@ -68,10 +68,6 @@ class PolicySet:
     def egress(self, source: Endpoint, target: Endpoint, port: int, protocol: str) -> Verdict:
         return self._decide(source, target, target, port, protocol, "Egress", "egress", "to")
 
-    def allows(self, source: Endpoint, target: Endpoint, port: int, protocol: str) -> bool:
-        return (self.egress(source, target, port, protocol).allowed
-                and self.ingress(source, target, port, protocol).allowed)
-
     def _decide(self, subject: Endpoint, peer: Endpoint, target: Endpoint, port: int, protocol: str,
                 direction: str, rules_key: str, peers_key: str) -> Verdict:
         if not subject.in_cluster:

@@ -10,7 +10,7 @@ class Settings:
     # Time the app needs after SIGTERM to finish in-flight requests; 10 s covers the API's
     # request timeout. terminationGracePeriodSeconds must exceed preStop + this.
     drain_seconds: int = 10
-    # The brief: three replicas is the production starting point (one per zone).
+    # Three replicas, one per zone: a zone outage leaves two serving while the third is rescheduled.
     production_min_replicas: int = 3
     # Annotations that make an Ingress controller redirect HTTP to HTTPS, with the value that
     # enables it; None means "the value must mention a redirect" (a Traefik middleware chain).

@@ -1,4 +1,4 @@
-"""`harness release --env local` on the local cluster, both endings of issue 8's "done when":
+"""`harness release --env local` on the local cluster, both endings a release can have without a human:
 
 1. a release that passes smoke completes (exit 0) with a Markdown and JUnit report;
 2. a release whose smoke fails (a new domain that has no certificate yet: render checks and

@@ -176,20 +176,27 @@ def test_verdict_names_the_admitting_rule():
     assert (open_egress.allowed, open_egress.policy) == (True, None)
 
 
+def _both(policy_set, source, target, port, protocol) -> tuple[bool, bool]:
+    """(egress, ingress) verdicts: a connection flows only when both sides admit it (flow_matrix)."""
+    return (policy_set.egress(source, target, port, protocol).allowed,
+            policy_set.ingress(source, target, port, protocol).allowed)
+
+
 def test_flow_allowed_when_both_sides_admit():
     ingress_open = f.network_policy("db", DB_ONLY, ingress=FROM_API)
     egress_to_db = f.network_policy("api", {"matchLabels": {"component": "api"}}, egress=[
         {"to": [{"podSelector": DB_ONLY}], "ports": [{"port": 5432, "protocol": "TCP"}]}])
-    assert policies(ingress_open, egress_to_db).allows(API, DB, 5432, "TCP")
-    assert not policies(ingress_open, egress_to_db).allows(API, DB, 5432, "UDP")
-    assert not policies(ingress_open, egress_to_db).allows(API, EDGE, 5432, "TCP")
+    both = policies(ingress_open, egress_to_db)
+    assert _both(both, API, DB, 5432, "TCP") == (True, True)
+    assert _both(both, API, DB, 5432, "UDP") == (False, False)
+    assert _both(both, API, EDGE, 5432, "TCP") == (False, True), "the API's egress admits only the database"
 
 
 def test_flow_needs_both_sides():
     ingress_open = f.network_policy("db", DB_ONLY, ingress=FROM_API)
     egress_closed = f.network_policy("deny-egress", ALL, egress=[], types=["Egress"])
-    assert policies(ingress_open).allows(API, DB, 5432, "TCP")
-    assert not policies(ingress_open, egress_closed).allows(API, DB, 5432, "TCP")
+    assert _both(policies(ingress_open), API, DB, 5432, "TCP") == (True, True)
+    assert _both(policies(ingress_open, egress_closed), API, DB, 5432, "TCP") == (False, True)
 
 
 def test_isolation_checks_read_nulls_as_absent():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.core.workloads import scaled
+from harness.core.intstr import scaled
 
 CASES = [
     ("int", 2, 3, False, 2),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..registry import check
 from ...core.fields import get_or
-from ...core.workloads import desired_replicas, scaled
+from ...core.intstr import scaled
+from ...core.workloads import desired_replicas
 
 _PATH = "spec.strategy.rollingUpdate"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ...core.fields import get_or, is_set
 from ...core.selectors import selector_matches
 from ..registry import check
-from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for, scaled
+from ...core.intstr import scaled
+from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for
 
 
 @check("scaling.hpa-version", "HorizontalPodAutoscalers use autoscaling/v2")

@@ -22,7 +22,7 @@ REAL_NODE_ENV = "ACME_REAL_NODE"
 
 
 @dataclass(frozen=True)
-class Status:
+class ClusterState:
     created: bool
     running: bool
     ready_nodes: int
@@ -68,7 +68,7 @@ def _wait_api(settings: ClusterSettings, timeout: float = 60) -> None:
         time.sleep(0.5)
 
 
-def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
+def up(settings: ClusterSettings, with_crds: bool = True) -> ClusterState:
     check_binaries(settings)
     if not _running(settings):
         if not port_free(settings.port):
@@ -97,7 +97,7 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> Status:
     return replace(status(settings), real_node=joined.lines())
 
 
-def down(settings: ClusterSettings, timeout: float = 30) -> Status:
+def down(settings: ClusterSettings, timeout: float = 30) -> ClusterState:
     node = NodeSettings(settings)
     if real_node.status(node).running:  # whether or not it was asked for this time
         real_node_join.leave(node, api_client(settings.kubeconfig, settings.context) if _running(settings) else None)
@@ -114,8 +114,8 @@ def down(settings: ClusterSettings, timeout: float = 30) -> Status:
     return status(settings)
 
 
-def status(settings: ClusterSettings) -> Status:
+def status(settings: ClusterSettings) -> ClusterState:
     running = _running(settings)
     ready = nodes.ready_nodes(api_client(settings.kubeconfig, settings.context)) if running else 0
     node = real_node.status(NodeSettings(settings))
-    return Status(kwokctl.exists(settings), running, ready, str(settings.kubeconfig), node.lines() if node.running else [])
+    return ClusterState(kwokctl.exists(settings), running, ready, str(settings.kubeconfig), node.lines() if node.running else [])
