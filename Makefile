@@ -11,6 +11,8 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 TOOLS_BIN := $(ROOT)/.tools/bin
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
+# every harness command: `harness --help` lists them, harness/cli/<group>.py runs each
+HARNESS := $(PY) -m harness
 ENV ?= local
 BASE_REF ?= origin/main
 CHARTS := $(sort $(patsubst %/Chart.yaml,%,$(wildcard charts/*/Chart.yaml)))
@@ -59,9 +61,9 @@ deps: tools ## vendor file:// chart dependencies (helm dependency build; the .tg
 
 .PHONY: lint
 lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint, actionlint; peers: kube-score, kubeconform, ct lint --all
-	@$(PY) -m harness lint
+	@$(HARNESS) lint
 	@actionlint -no-color .github/workflows/*.yaml
-	@$(PY) -m harness.publish.peers
+	@$(HARNESS) peers
 
 .PHONY: unittest
 unittest: deps ## run the helm-unittest suites of every chart and of acme-lib's consumer chart
@@ -69,7 +71,7 @@ unittest: deps ## run the helm-unittest suites of every chart and of acme-lib's 
 
 .PHONY: test-render
 test-render: deps venv ## render the full values matrix and run every invariant check (JUnit: build/reports/render.xml)
-	@$(PY) -m harness check --format table --junit $(REPORTS)/render.xml
+	@$(HARNESS) check --format table --junit $(REPORTS)/render.xml
 
 .PHONY: test-rules
 test-rules: tools ## promtool unit tests of the alert rules the observability subchart ships
@@ -94,28 +96,28 @@ test: lint unittest test-rules test-render pytest e2e ## every test: lint, unitt
 
 .PHONY: demo
 demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
-	@$(PY) -m harness.deploy.demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
+	@$(HARNESS) demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
 
 .PHONY: cluster-up
 cluster-up: tools venv ## start the local kwok cluster (idempotent; kubeconfig at .cache/cluster/kubeconfig)
-	@$(PY) -m harness.deploy.cluster up
+	@$(HARNESS) cluster up
 
 .PHONY: cluster-down
 cluster-down: venv ## delete the local cluster (idempotent)
-	@$(PY) -m harness.deploy.cluster down
+	@$(HARNESS) cluster down
 
 .PHONY: smoke
 smoke: venv ## smoke-check the releases deployed to ENV (default local); reports build/reports/smoke-ENV.{xml,json}
-	@$(PY) -m harness.deploy.smoke --env $(ENV) --junit $(REPORTS)/smoke-$(ENV).xml --json $(REPORTS)/smoke-$(ENV).json
+	@$(HARNESS) smoke --env $(ENV) --junit $(REPORTS)/smoke-$(ENV).xml --json $(REPORTS)/smoke-$(ENV).json
 
 .PHONY: e2e
 e2e: deps tools venv ## cluster tests: start the cluster if needed, validate every rendered object against its API server (CRDs included), pytest -m e2e; stop it if this target started it
-	@started=0; $(PY) -m harness.deploy.cluster status >/dev/null 2>&1 || started=1; \
-	$(PY) -m harness.deploy.cluster up; rc=0; \
-	$(PY) -m harness check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
+	@started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; \
+	$(HARNESS) cluster up; rc=0; \
+	$(HARNESS) check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
 	if [ $$rc -eq 0 ]; then ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e || rc=$$?; fi; \
-	if [ $$started = 1 ]; then $(PY) -m harness.deploy.cluster down; fi; \
+	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
 .PHONY: bench
@@ -126,30 +128,30 @@ bench: tools venv collector-deps ## benchmarks: render matrix vs plain helm, col
 
 .PHONY: release
 release: deps venv ## preflight, helmfile diff+apply, smoke, automatic rollback; report build/reports/release-ENV.{md,xml}; CONFIRM=<context> off local
-	@$(PY) -m harness release --env $(ENV) --report-dir $(REPORTS) $(if $(CONFIRM),--confirm-context $(CONFIRM))
+	@$(HARNESS) release --env $(ENV) --report-dir $(REPORTS) $(if $(CONFIRM),--confirm-context $(CONFIRM))
 
 .PHONY: version-check
 version-check: venv ## charts changed since BASE_REF carry a higher version; Chart.yaml and CHANGELOG complete
-	@$(PY) -m harness version-check --base-ref $(BASE_REF)
+	@$(HARNESS) version-check --base-ref $(BASE_REF)
 
 .PHONY: package
 package: deps venv ## helm package every chart into build/charts; PUSH=oci://host/repo pushes and verifies by pulling back
-	@$(PY) -m harness package --out build/charts $(if $(PUSH),--push $(PUSH))
+	@$(HARNESS) package --out build/charts $(if $(PUSH),--push $(PUSH))
 
 .PHONY: docs
 docs: deps venv ## regenerate the architecture pictures (README, docs/architecture.md) and chart READMEs
-	@$(PY) -m harness docs
+	@$(HARNESS) docs
 	@helm-docs --log-level error --chart-search-root charts -g $(subst $(space),$(comma),$(DOCUMENTED))
 
 .PHONY: schema
 schema: venv ## regenerate values.schema.json of the charts with a values.schema.src.json from acme-lib's fragments
-	@$(PY) -m harness schema
+	@$(HARNESS) schema
 
 .PHONY: verify
 verify: deps venv ## fail when generated files drifted (values schemas, architecture pictures; chart values tables, checked by lint)
-	@$(PY) -m harness schema --check
-	@$(PY) -m harness docs --check
-	@$(PY) -m harness lint
+	@$(HARNESS) schema --check
+	@$(HARNESS) docs --check
+	@$(HARNESS) lint
 
 SCAN_VENV := $(ROOT)/.venv-scan
 
@@ -161,11 +163,11 @@ $(SCAN_VENV)/.installed: tools/checkov/requirements.txt
 
 .PHONY: scan
 scan: deps venv $(SCAN_VENV)/.installed ## opt-in: checkov policy scan of every environment (0 blocking findings; exceptions in policy/)
-	@$(PY) -m harness.publish.scan
+	@$(HARNESS) scan
 
 .PHONY: compat
 compat: deps venv ## Helm 3 vs Helm 4: every scenario renders the same manifests
-	@$(PY) -m harness.publish.compat
+	@$(HARNESS) compat
 
 .PHONY: clean
 clean: ## remove build outputs, the venv and .tools links (the tool cache outside the clone stays)

@@ -6,7 +6,7 @@ Prints, for the full matrix (every chart case, reference render and base-ref ren
   - plain sequential `helm template` loop over the same commands
   - helm only, same commands at the same parallelism (the floor the harness is measured against)
   - the overhead ratio of the render stage over helm-only at the same parallelism (target <= 1.25)
-  - the unchanged rerun of `python -m harness check` as a fresh process (target < 1 s)
+  - the unchanged rerun of `harness check` as a fresh process (target < 1 s)
 
 Usage: .venv/bin/python benchmarks/render_bench.py [--repeat N] [--jobs N]
 """
@@ -107,7 +107,7 @@ def main() -> int:
     print(f"overhead, render stage vs helm only:             {render / parallel:6.2f}x "
           f"({(render / parallel - 1) * 100:+.0f}%, target <= +25%)")
     print(f"overhead, full check vs helm only:               {full / parallel:6.2f}x ({(full / parallel - 1) * 100:+.0f}%)")
-    print(f"unchanged rerun (python -m harness check):       {rerun:6.2f} s (target < 1 s)")
+    print(f"unchanged rerun (harness check):                 {rerun:6.2f} s (target < 1 s)")
     return 0
 
 

@@ -6,7 +6,7 @@ reported the same findings, in the table, JUnit and JSON reports.
 
     .venv/bin/python benchmarks/render_digest.py [--python PYTHON] [--repo DIR]
 
-It drives the command line only (`python -m harness render --out DIR`, `python -m harness check`),
+It drives the command line only (`harness render --out DIR`, `harness check`),
 so the same script measures any revision of the harness. The render cache is bypassed so every
 scenario is rendered by helm again; the upgrade checks compare against HEAD, so the findings do
 not depend on where origin/main points. Secret values are digested by length only: the platform

@@ -20,7 +20,8 @@ from harness.deploy.smoke import runner
 from harness.live import snapshot
 from harness.deploy.release.deploy import helmfile_apply
 from harness.live.releases import revisions
-from harness.live.settings import RELEASES, SmokeSettings
+from harness.core.project import RELEASES
+from harness.live.settings import SmokeSettings
 from harness.deploy.target import target_for
 
 NAMESPACE = "acme"
@@ -44,7 +45,7 @@ def cluster() -> ClusterSettings:
     settings = ClusterSettings.from_env()
     if not settings.kubeconfig.exists() or not reachable(api_client(settings.kubeconfig, settings.context)):
         message = (f"no local cluster reachable on 127.0.0.1:{settings.port} "
-                   "(start one with `python -m harness.deploy.cluster up`, or `make cluster-up`)")
+                   "(start one with `harness cluster up`, or `make cluster-up`)")
         # `make e2e` starts the cluster itself and sets this: there, a missing cluster is a failure
         if os.environ.get("ACME_REQUIRE_CLUSTER") == "1":
             pytest.fail(message)

@@ -10,6 +10,13 @@ from pathlib import Path
 
 from .errors import HarnessError
 
+# The three releases of docs/contract.md, in the helmfile's `needs:` order (a test holds them equal).
+RELEASES = ("acme-platform", "acme-api", "acme-ui")
+
+# The environment that means the harness's own cluster (make cluster-up); every other one is a
+# kubeconfig's cluster. Which environments exist is the helmfile's to say.
+LOCAL_ENV = "local"
+
 # Fallback when tools/kubernetes/tool.env is absent; keep in step with the pinned cluster.
 DEFAULT_KUBE_VERSION = "1.36.0"
 

@@ -10,8 +10,8 @@ from kubernetes import config
 
 from .cluster.settings import ClusterSettings
 from ..core.errors import HarnessError
-
-ENVIRONMENTS = ("local", "staging", "production")
+from ..core.project import LOCAL_ENV, Project
+from ..render.helmfile import require_environment
 
 
 @dataclass(frozen=True)
@@ -22,25 +22,26 @@ class Target:
 
     @property
     def local(self) -> bool:
-        return self.env == "local"
+        return self.env == LOCAL_ENV
 
 
-def target_for(env: str, kubeconfig: str | None = None, context: str | None = None) -> Target:
-    if env not in ENVIRONMENTS:
-        raise HarnessError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
-    if env == "local":
+def target_for(env: str, kubeconfig: str | Path | None = None, context: str | None = None,
+               project: Project | None = None) -> Target:
+    project = project or Project.discover()
+    require_environment(project, env)
+    if env == LOCAL_ENV:
         if kubeconfig:
             # The local environment always means the harness's own cluster; a kubeconfig given
             # here would otherwise be ignored silently and the checks would run elsewhere.
             raise HarnessError(f"--kubeconfig {kubeconfig} cannot apply to --env local (it uses the local cluster's "
-                               "own kubeconfig); drop it or choose --env staging|production")
-        cluster = ClusterSettings.from_env()
+                               "own kubeconfig); drop it or name another environment")
+        cluster = ClusterSettings.from_env(project)
         if not cluster.kubeconfig.exists():
-            raise HarnessError(f"no local cluster: {cluster.kubeconfig} missing; run `python -m harness.deploy.cluster up`")
+            raise HarnessError(f"no local cluster: {cluster.kubeconfig} missing; run `harness cluster up` (make cluster-up)")
         return Target(env, cluster.kubeconfig, context or cluster.context)
     path = Path(kubeconfig) if kubeconfig else None
     if path is not None and not path.exists():
-        raise HarnessError(f"kubeconfig {path} not found")
+        raise HarnessError(f"--kubeconfig: {path} does not exist")
     return Target(env, path, context)
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The three releases of docs/contract.md, in dependency order.
-RELEASES = ("acme-platform", "acme-api", "acme-ui")
+from ..core.project import RELEASES
+
+# Right after an apply pods are still starting (kwok: 1-3 s plus minReadySeconds; real
+# clusters: image pulls): smoke failures are retried this long before they count.
+SETTLE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)

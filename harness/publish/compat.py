@@ -1,4 +1,4 @@
-"""`python -m harness.publish.compat`: Helm 3 and Helm 4 render the same manifests for every scenario.
+"""`harness compat`: Helm 3 and Helm 4 render the same manifests for every scenario.
 
 Every scenario the harness knows (each chart's values matrix and every environment) is
 rendered by both helms through the same Renderer (the cache keys include the helm build), the
@@ -13,14 +13,11 @@ Secret values are never printed.
 
 from __future__ import annotations
 
-import argparse
 import base64
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..core.errors import HarnessError
 from ..render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
 from ..core.project import Project
 from ..render.renderer import Renderer
@@ -83,30 +80,3 @@ def render_with(project: Project, helm: Path | None, selection: Selection, worke
     plans = plan_scenarios(project, selection)
     return build_scenarios(project, plans, Renderer(project, workers, helm=helm), RunOptions(workers=workers),
                            needs_baseline=False, needs_schemas=False)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness.publish.compat", description=__doc__.split("\n")[0])
-    parser.add_argument("--helm3", type=Path, help="Helm 3 binary (default .tools/bin/helm3)")
-    parser.add_argument("--chart", action="append", default=[])
-    parser.add_argument("--env", action="append", default=[])
-    args = parser.parse_args(argv)
-    try:
-        project = Project.discover()
-        helm3 = args.helm3 or project.tool("helm3")
-        if not helm3.exists():
-            raise HarnessError(f"--helm3: {helm3} does not exist")
-        selection = Selection(tuple(args.chart), tuple(args.env))
-        old, new = render_with(project, helm3, selection, None), render_with(project, None, selection, None)
-    except HarnessError as err:
-        print(f"harness compat: error: {err}", file=sys.stderr)
-        return 2
-    differences = compare(old, new)
-    for d in differences:
-        print(f"{d.scenario}  {d.object}  {d.field}: helm3={d.helm3!r} helm4={d.helm4!r}")
-    print(f"compat: {len(old)} scenarios rendered by Helm 3 and Helm 4, {len(differences)} differences")
-    return 1 if differences else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`python -m harness.publish.peers`: the field's own checkers over what we ship (make lint).
+"""`harness peers`: the field's own checkers over what we ship (make lint).
 
 - kube-score (best practices) and kubeconform (strict schema validation, Kubernetes version of
   the pinned cluster, against the offline schemas incl. CRDs in its standalone layout) over
@@ -12,7 +12,6 @@ Exit codes: 0 clean, 1 unaccepted findings or stale exceptions, 2 bad input or e
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -23,7 +22,6 @@ from pathlib import Path
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..policy.exceptions import Accepted, load_exceptions, unused
-from ..render.helmfile import environment_names
 from ..render.schemas import OpenAPISchemas
 from ..render.standalone import write_standalone
 from ..tools import chart_testing, kubeconform, kubescore
@@ -149,30 +147,3 @@ def as_json(run: Run) -> str:
                       "field": r.finding.field, "message": r.finding.message, "severity": r.finding.severity,
                       "accepted": r.accepted.reason if r.accepted else None} for r in run.results],
         "stale": [a.describe() for a in run.stale], "covered": run.counts}, indent=2) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness.publish.peers", description=__doc__.split("\n")[0])
-    parser.add_argument("--env", action="append", default=[], help="environment (repeatable; default all)")
-    parser.add_argument("--tool", action="append", default=[], choices=TOOLS, help="peer to run (repeatable; default all)")
-    parser.add_argument("--exceptions", type=Path, help="accepted findings (default policy/peer-exceptions.yaml)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    args = parser.parse_args(argv)
-    try:
-        project = Project.discover()
-        exceptions = load(project, args.exceptions)
-        known = environment_names(project)
-        for env in args.env:
-            if env not in known:
-                raise HarnessError(f"unknown environment `{env}` (known: {', '.join(known)})")
-        run = run_peers(project, args.env or known, args.tool or list(TOOLS), exceptions,
-                        full=not args.env and not args.tool)
-    except HarnessError as err:
-        print(f"harness peers: error: {err}", file=sys.stderr)
-        return 2
-    sys.stdout.write(as_json(run) if args.format == "json" else table(run))
-    return 1 if run.failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`python -m harness.publish.scan`: the opt-in policy scan — checkov over every environment's manifests.
+"""`harness scan`: the opt-in policy scan — checkov over every environment's manifests.
 
 Checkov (PyPI, pinned with every dependency in tools/checkov/requirements.txt, installed into
 its own venv because it brings ~100 packages) scans what `helmfile -e ENV` would deploy,
@@ -11,11 +11,8 @@ Exit codes: 0 clean, 1 blocking findings, 2 bad input (no checkov, a malformed e
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +20,6 @@ from pathlib import Path
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..policy.exceptions import Accepted, load_exceptions as _load_exceptions, unused as _unused
-from ..render.helmfile import environment_names
 from ..tools.checkov import failed_checks
 from .environments import render_environments
 
@@ -41,6 +37,10 @@ class Finding:
     accepted: Accepted | None = None
 
 
+def exceptions_file(project: Project) -> Path:
+    return project.root / "policy" / "scan-exceptions.yaml"
+
+
 def load_exceptions(path: Path) -> list[Accepted]:
     return _load_exceptions(path, _checkov_id)
 
@@ -51,14 +51,16 @@ def _checkov_id(entry: dict, where: str) -> str | None:
     return None
 
 
-def find_checkov(project: Project, explicit: str | None = None) -> Path:
-    candidates = [explicit, os.environ.get("ACME_CHECKOV"), str(project.root / SCAN_VENV / "bin" / "checkov"),
-                  shutil.which("checkov")]
-    for candidate in candidates:
+def find_checkov(project: Project, explicit: Path | None = None) -> Path:
+    """--checkov, else $ACME_CHECKOV, else the venv `make scan` installs, else PATH; a named one must exist."""
+    named, source = (explicit, "--checkov") if explicit else (os.environ.get("ACME_CHECKOV"), "ACME_CHECKOV")
+    if named:
+        if not Path(named).exists():
+            raise HarnessError(f"{source}: {named} does not exist")
+        return Path(named)
+    for candidate in (project.root / SCAN_VENV / "bin" / "checkov", shutil.which("checkov")):
         if candidate and Path(candidate).exists():
             return Path(candidate)
-    if explicit:
-        raise HarnessError(f"--checkov: {explicit} does not exist")
     raise HarnessError(f"checkov not found: install the pinned scanner (checkov=={CHECKOV_VERSION}) with `make scan`, "
                        f"or pass --checkov PATH")
 
@@ -95,35 +97,3 @@ def table(findings: list[Finding], stale: list[Accepted]) -> str:
     lines.append(f"scan: {len(findings)} findings, {len(findings) - blocking} accepted, {blocking} blocking, "
                  f"{len(stale)} stale exceptions")
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness.publish.scan", description=__doc__.split("\n")[0])
-    parser.add_argument("--env", action="append", default=[], help="environment to scan (repeatable; default all)")
-    parser.add_argument("--checkov", help=f"checkov binary (default $ACME_CHECKOV, {SCAN_VENV}/bin/checkov, PATH)")
-    parser.add_argument("--exceptions", type=Path, help="accepted findings (default policy/scan-exceptions.yaml)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    args = parser.parse_args(argv)
-    try:
-        project = Project.discover()
-        exceptions = load_exceptions(args.exceptions or project.root / "policy" / "scan-exceptions.yaml")
-        known = environment_names(project)
-        for env in args.env:
-            if env not in known:
-                raise HarnessError(f"unknown environment `{env}` (known: {', '.join(known)})")
-        findings = scan(project, args.env or known, find_checkov(project, args.checkov), exceptions)
-    except HarnessError as err:
-        print(f"harness scan: error: {err}", file=sys.stderr)
-        return 2
-    # Only a full scan can tell an exception matches nothing anywhere.
-    stale = [] if args.env else unused(exceptions, findings)
-    if args.format == "json":
-        print(json.dumps([{"env": f.env, "check": f.check, "title": f.title, "resource": f.resource,
-                           "accepted": f.accepted.reason if f.accepted else None} for f in findings], indent=2))
-    else:
-        sys.stdout.write(table(findings, stale))
-    return 1 if stale or any(not f.accepted for f in findings) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

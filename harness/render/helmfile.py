@@ -19,11 +19,9 @@ import yaml
 
 from .cache import key_for
 from ..core.errors import HarnessError
-from ..core.project import Project
+from ..core.project import RELEASES, Project
 from ..core.yamlio import dump_yaml
 from ..tools import helmfile as helmfile_tool
-
-DEFAULT_RELEASES = ("acme-platform", "acme-api", "acme-ui")
 
 
 @dataclass(frozen=True)
@@ -68,13 +66,18 @@ def environment_names(project: Project) -> list[str]:
             environments = None
         if isinstance(environments, dict):
             return sorted(environments)
-    return sorted({p.stem for name in DEFAULT_RELEASES for p in (project.values_dir / name).glob("*.yaml")})
+    return sorted({p.stem for name in RELEASES for p in (project.values_dir / name).glob("*.yaml")})
 
 
-def load_state(project: Project, environment: str) -> HelmfileState:
+def require_environment(project: Project, environment: str) -> None:
+    """An environment the helmfile does not declare is bad input, named with the ones it does."""
     known = environment_names(project)
     if environment not in known:
         raise HarnessError(f"unknown environment `{environment}` (known: {', '.join(known) or 'none'})")
+
+
+def load_state(project: Project, environment: str) -> HelmfileState:
+    require_environment(project, environment)
     if not project.helmfile.exists():
         return _conventional_state(project, environment)
     built = _built_releases(project, environment)
@@ -83,7 +86,7 @@ def load_state(project: Project, environment: str) -> HelmfileState:
 
 def _conventional_state(project: Project, environment: str) -> HelmfileState:
     releases = []
-    for name in DEFAULT_RELEASES:
+    for name in RELEASES:
         chart_dir = project.charts_dir / name
         layer = project.values_dir / name / f"{environment}.yaml"
         if chart_dir.exists():
@@ -104,8 +107,7 @@ def _inputs_digest(project: Project) -> str:
 
 def built_releases(project: Project, environment: str) -> list[dict]:
     """Every release `helmfile -e ENV build` declares, upstream operators included, as helmfile prints it."""
-    if environment not in environment_names(project):
-        raise HarnessError(f"unknown environment `{environment}` (known: {', '.join(environment_names(project))})")
+    require_environment(project, environment)
     return _built_releases(project, environment)
 
 

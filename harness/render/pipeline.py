@@ -9,7 +9,7 @@ import yaml
 
 from .baseline import Baseline, resolve_baseline
 from ..core.errors import HarnessError
-from .helmfile import HelmfileState, environment_names, load_state
+from .helmfile import HelmfileState, environment_names, load_state, require_environment
 from ..core.manifests import Manifests
 from .matrix import Case, load_matrices
 from ..policy.intended import load_intended_flows
@@ -61,8 +61,7 @@ def plan_scenarios(project: Project, selection: Selection) -> list[ScenarioPlan]
         if chart not in matrices:
             raise HarnessError(f"unknown chart `{chart}` (known: {', '.join(sorted(matrices)) or 'none'})")
     for env in selection.environments:
-        if env not in known_envs:
-            raise HarnessError(f"unknown environment `{env}` (known: {', '.join(known_envs) or 'none'})")
+        require_environment(project, env)
     # Neither: everything. --chart: its cases. --env: that environment. Both: the chart's cases of that env.
     charts = selection.charts or (tuple(sorted(matrices)) if not selection.environments else ())
     if selection.charts:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import replace
 
 import pytest
 
 from harness.policy.architecture import mermaid
-from harness.cli import _scenarios
 from harness.core.manifests import Manifests
 from harness.core.project import Project
+from harness.publish.environments import environment_scenarios
 
 
 @pytest.fixture(scope="module")
 def local_scenario():
-    args = argparse.Namespace(chart=[], env=["local"], jobs=None, no_cache=False, helm=None)
-    return next(s for s in _scenarios(args, Project.discover(), needs_baseline=False) if s.is_environment)
+    [scenario] = environment_scenarios(Project.discover(), ["local"])
+    return scenario
 
 
 def test_components_hosts_and_intended_flows_are_drawn(local_scenario) -> None:

@@ -64,7 +64,7 @@ def test_api_server_killed_mid_smoke_is_a_clear_bounded_error(api, deployed, con
     killed = False
     # An impossible expected revision keeps smoke re-reading the cluster for 120 s: it is
     # mid-run, between list calls, when the API server dies.
-    smoke = subprocess.Popen([sys.executable, "-m", "harness.deploy.smoke", "--env", "local", "--wait", "120",
+    smoke = subprocess.Popen([sys.executable, "-m", "harness", "smoke", "--env", "local", "--wait", "120",
                               "--expect-revision", "acme-ui=999"], env=harness_env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:

@@ -53,7 +53,7 @@ def _helmfile_apply(cluster) -> str:
 
 
 def _smoke_report(cluster, env) -> str:
-    done = subprocess.run([sys.executable, "-m", "harness.deploy.smoke", "--env", "local", "--format", "json", "--wait", "60"],
+    done = subprocess.run([sys.executable, "-m", "harness", "smoke", "--env", "local", "--format", "json", "--wait", "60"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     return done.stdout + done.stderr

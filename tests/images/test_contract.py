@@ -5,6 +5,7 @@ disagreement is reported."""
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -135,7 +136,7 @@ def test_pause_reports_its_version_and_exits_on_sigterm(images, tmp_path) -> Non
 
 
 def test_values_command_writes_one_file_per_release(images, tmp_path) -> None:
-    result = subprocess.run([sys.executable, "-m", "harness.deploy.images", "values", "--out", tmp_path],
+    result = subprocess.run([sys.executable, "-m", "harness", "images", "values", "--out", tmp_path],
                             capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in tmp_path.iterdir())
@@ -145,7 +146,10 @@ def test_values_command_writes_one_file_per_release(images, tmp_path) -> None:
 
 
 def test_values_command_without_an_index_is_one_line_and_exit_2(tmp_path) -> None:
-    result = subprocess.run([sys.executable, "-m", "harness.deploy.images", "--index", tmp_path / "none.json", "values"],
+    (tmp_path / "charts").mkdir()  # a project whose images were never built
+    env = {**os.environ, "ACME_ROOT": str(tmp_path), "PYTHONPATH": str(REPO_ROOT)}
+    result = subprocess.run([sys.executable, "-m", "harness", "images", "values"], env=env,
                             capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
     assert result.returncode == 2
-    assert result.stderr == f"error: no image index at {tmp_path / 'none.json'}; run: make images\n"
+    index = tmp_path / ".tools" / "images" / "index.json"
+    assert result.stderr == f"harness images values: error: no image index at {index}; run: make images\n"

@@ -127,8 +127,8 @@ def test_without_root_one_line_and_exit_2(tmp_path: Path) -> None:
         argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
     else:
         argv = [sys.executable]
-    done = subprocess.run([*argv, "-m", "harness.deploy.node", "up"], capture_output=True, text=True, timeout=60,
+    done = subprocess.run([*argv, "-m", "harness", "node", "up"], capture_output=True, text=True, timeout=60,
                           cwd=ROOT, env={**os.environ, "ACME_ROOT": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
     assert done.returncode == 2, done.stderr
-    assert done.stderr == ("error: a real node needs root (network and mount namespaces); "
+    assert done.stderr == ("harness node up: error: a real node needs root (network and mount namespaces); "
                            "starting the simulated nodes only\n")

@@ -12,7 +12,7 @@ import yaml
 from harness.core.errors import HarnessError
 from harness.core.manifests import Manifests
 from harness.deploy.observability import prometheus_files
-from harness.deploy.observability.__main__ import main
+from harness.cli import main
 from harness.deploy.observability.scrape_config import Options, configuration, scrape_jobs
 from pinned_tools import pinned_tool
 from rendered import find, render
@@ -203,6 +203,7 @@ def test_pod_monitor_on_a_port_no_container_has(local):
 
 
 def test_command_line_unknown_environment_is_exit_2(tmp_path, capsys):
-    assert main(["prometheus-config", "--env", "qa", "--out", str(tmp_path)]) == 2
+    assert main(["observability", "prometheus-config", "--env", "qa", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: unknown environment `qa`") and err.count("\n") == 1
+    assert err.startswith("harness observability prometheus-config: error: unknown environment `qa`")
+    assert err.count("\n") == 1

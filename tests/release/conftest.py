@@ -38,7 +38,7 @@ class FakeCluster:
 @pytest.fixture
 def fake_cluster(monkeypatch) -> FakeCluster:
     fake = FakeCluster()
-    monkeypatch.setattr(flow, "target_for", lambda env, kubeconfig=None: Target(env, None, "ctx"))
+    monkeypatch.setattr(flow, "target_for", lambda env, kubeconfig=None, project=None: Target(env, None, "ctx"))
     monkeypatch.setattr(flow, "require_confirmation", lambda target, confirmed: "ctx")
     monkeypatch.setattr(flow, "api_client", lambda *a: object())
     monkeypatch.setattr(flow, "reachable", lambda api, timeout=5: True)

@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from release_fakes import release_secret
 
-from harness.cli import _environment_scenario
 from harness.core.project import Project
+from harness.publish.environments import environment_scenarios
 from harness.deploy.release.preflight import deployed_baseline, run_upgrade_safety
 
 
@@ -26,7 +26,7 @@ def helm_release_secret(name: str, version: int, docs: list[dict[str, Any]]) -> 
 
 def deployed_as_rendered(project: Project, mutate=None) -> list[dict[str, Any]]:
     """Release Secrets holding today's local render (optionally changed), one per release."""
-    scenario = _environment_scenario(project, "local")
+    [scenario] = environment_scenarios(project, ["local"])
     by_release: dict[str, list[dict[str, Any]]] = {}
     for obj in scenario.manifests:
         doc = json.loads(json.dumps(obj.doc))

@@ -12,8 +12,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--env", "moon"), "unknown environment 'moon'"),
-    (("--env", "staging", "--kubeconfig", "/nonexistent/kubeconfig"), "kubeconfig /nonexistent/kubeconfig not found"),
+    (("--env", "moon"), "unknown environment `moon` (known: local, production, staging)"),
+    (("--env", "staging", "--kubeconfig", "/nonexistent/kubeconfig"),
+     "argument --kubeconfig: /nonexistent/kubeconfig does not exist"),
     (("--env", "staging", "--kubeconfig", "{kubeconfig}", "--confirm-context", "wrong"),
      "refusing to deploy to kube context 'prod'; confirm with --confirm-context prod"),
     ((), "the following arguments are required: --env"),

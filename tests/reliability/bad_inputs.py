@@ -10,13 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The harness entry points, as a user runs them.
-HARNESS = "harness"
-SMOKE = "harness.deploy.smoke"
-DEMO = "harness.deploy.demo"
-CLUSTER = "harness.deploy.cluster"
-
-
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -24,8 +17,7 @@ class Case:
     chart: str | None = None  # helm template/lint of charts/<chart> with `values`
     values: str = ""
     helm_verb: str = "template"
-    module: str | None = None  # python -m <module> <args>
-    args: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()  # harness <args>: the command and its arguments
     env: dict[str, str] = field(default_factory=dict)
     edits: dict[str, str] = field(default_factory=dict)  # project-copy files replaced before the run
     bare: bool = False  # run in a project with no cluster, no tools: nothing can be applied
@@ -35,8 +27,8 @@ def chart(id: str, chart_name: str, values: str, expect: str, verb: str = "templ
     return Case(id, expect, chart=chart_name, values=values, helm_verb=verb)
 
 
-def cli(id: str, module: str, args: tuple[str, ...], expect: str, **extra) -> Case:
-    return Case(id, expect, module=module, args=args, **extra)
+def cli(id: str, args: tuple[str, ...], expect: str, **extra) -> Case:
+    return Case(id, expect, args=args, **extra)
 
 
 CHART_CASES = [
@@ -121,60 +113,60 @@ CHART_CASES = [
 
 CLI_CASES = [
     # harness render/check/lint/flows
-    cli("check-chart-path-not-name", HARNESS, ("render", "--chart", "charts/acme-api"), r"unknown chart `charts/acme-api`"),
-    cli("check-unknown-env", HARNESS, ("check", "--env", "qa"), r"unknown environment `qa`"),
-    cli("check-jobs-negative", HARNESS, ("check", "--chart", "acme-ui", "--jobs", "-3"), r"--jobs: must be a positive"),
-    cli("check-jobs-zero", HARNESS, ("render", "--chart", "acme-ui", "--jobs", "0"), r"--jobs: must be a positive"),
-    cli("check-missing-kubeconfig", HARNESS, ("check", "--chart", "acme-ui", "--only", "schema", "--kubeconfig",
-                                              "{tmp}/no-such-kubeconfig"), r"--kubeconfig: .*no-such-kubeconfig"),
-    cli("render-missing-helm", HARNESS, ("render", "--chart", "acme-ui", "--helm", "{tmp}/helm3"), r"--helm: .*helm3"),
-    cli("flows-with-chart", HARNESS, ("flows", "--chart", "acme-api"), r"use --env"),
-    cli("lint-jobs-not-a-number", HARNESS, ("lint", "--jobs", "x"), r"--jobs"),
-    cli("check-malformed-matrix", HARNESS, ("render", "--chart", "acme-api"), r"matrices/acme-api\.yaml",
+    cli("check-chart-path-not-name", ("render", "--chart", "charts/acme-api"), r"unknown chart `charts/acme-api`"),
+    cli("check-unknown-env", ("check", "--env", "qa"), r"unknown environment `qa`"),
+    cli("check-jobs-negative", ("check", "--chart", "acme-ui", "--jobs", "-3"), r"--jobs: must be a positive"),
+    cli("check-jobs-zero", ("render", "--chart", "acme-ui", "--jobs", "0"), r"--jobs: must be a positive"),
+    cli("check-missing-kubeconfig", ("check", "--chart", "acme-ui", "--only", "schema", "--kubeconfig",
+                                     "{tmp}/no-such-kubeconfig"), r"--kubeconfig: .*no-such-kubeconfig"),
+    cli("render-missing-helm", ("render", "--chart", "acme-ui", "--helm", "{tmp}/helm3"), r"--helm: .*helm3"),
+    cli("flows-with-chart", ("flows", "--chart", "acme-api"), r"use --env"),
+    cli("lint-jobs-not-a-number", ("lint", "--jobs", "x"), r"--jobs"),
+    cli("check-malformed-matrix", ("render", "--chart", "acme-api"), r"matrices/acme-api\.yaml",
         edits={"matrices/acme-api.yaml": "chart: acme-api\naxes: {a: [unclosed\n"}),
-    cli("check-matrix-unknown-key", HARNESS, ("render", "--chart", "acme-api"), r"unknown key `enviroments`",
+    cli("check-matrix-unknown-key", ("render", "--chart", "acme-api"), r"unknown key `enviroments`",
         edits={"matrices/acme-api.yaml": "chart: acme-api\nenviroments: [local]\n"}),
-    cli("check-env-layer-wrong-type", HARNESS, ("check", "--env", "local", "--only", "render"), r"/replicaCount",
+    cli("check-env-layer-wrong-type", ("check", "--env", "local", "--only", "render"), r"/replicaCount",
         edits={"values/acme-api/local.yaml": "autoscaling: {enabled: false}\nreplicaCount: many\n"}),
-    cli("check-env-layer-not-yaml", HARNESS, ("render", "--env", "local"), r"values/acme-ui/local\.yaml",
+    cli("check-env-layer-not-yaml", ("render", "--env", "local"), r"values/acme-ui/local\.yaml",
         edits={"values/acme-ui/local.yaml": "hosts: [www.acme.com\n"}),
     # `helm lint` ignores a template's `fail` by design (helm/helm#8973), so a ci scenario that
     # breaks a validateValues rule passes lint; the render check is what refuses it.
-    cli("check-ci-scenario-hpa-min-above-max", HARNESS, ("check", "--chart", "acme-ui", "--only", "render"),
+    cli("check-ci-scenario-hpa-min-above-max", ("check", "--chart", "acme-ui", "--only", "render"),
         r"autoscaling\.minReplicas \(6\)",
         edits={"charts/acme-ui/ci/99-broken-values.yaml": "autoscaling: {minReplicas: 6, maxReplicas: 2}\n"}),
     # release flow (harness release/package/version-check)
-    cli("release-unknown-env", HARNESS, ("release", "--env", "qa"), r"unknown environment 'qa'", bare=True),
-    cli("package-unknown-chart", HARNESS, ("package", "--chart", "nope"), r"unknown chart `nope`"),
-    cli("package-push-not-oci", HARNESS, ("package", "--chart", "acme-ui", "--push", "http://registry.invalid/x"),
+    cli("release-unknown-env", ("release", "--env", "qa"), r"unknown environment `qa`", bare=True),
+    cli("package-unknown-chart", ("package", "--chart", "nope"), r"unknown chart `nope`"),
+    cli("package-push-not-oci", ("package", "--chart", "acme-ui", "--push", "http://registry.invalid/x"),
         r"--push: expected an oci:// reference"),
-    cli("version-check-unknown-ref", HARNESS, ("version-check", "--base-ref", "no-such-ref"),
+    cli("version-check-unknown-ref", ("version-check", "--base-ref", "no-such-ref"),
         r"base ref `no-such-ref` not found"),
     # smoke checks
-    cli("smoke-unknown-env", SMOKE, ("--env", "qa"), r"unknown environment 'qa'"),
-    cli("smoke-missing-kubeconfig", SMOKE, ("--env", "staging", "--kubeconfig", "{tmp}/nope"), r"kubeconfig .*nope"),
-    cli("smoke-unreachable-cluster", SMOKE, ("--env", "staging", "--kubeconfig", "{unreachable}"),
+    cli("smoke-unknown-env", ("smoke", "--env", "qa"), r"unknown environment `qa`"),
+    cli("smoke-missing-kubeconfig", ("smoke", "--env", "staging", "--kubeconfig", "{tmp}/nope"), r"--kubeconfig: .*nope does not exist"),
+    cli("smoke-unreachable-cluster", ("smoke", "--env", "staging", "--kubeconfig", "{unreachable}"),
         r"staging: API server not reachable"),
-    cli("smoke-garbled-kubeconfig", SMOKE, ("--env", "staging", "--kubeconfig", "{garbled}"), r"kubeconfig"),
-    cli("smoke-no-local-cluster", SMOKE, ("--env", "local",), r"no local cluster: .*kubeconfig missing", bare=True),
-    cli("smoke-revision-not-a-number", SMOKE, ("--env", "staging", "--kubeconfig", "{unreachable}",
-                                               "--expect-revision", "acme-api=two"), r"--expect-revision"),
-    cli("smoke-resolve-without-address", SMOKE, ("--env", "staging", "--kubeconfig", "{unreachable}",
-                                                 "--resolve", "api.acme.com"), r"--resolve"),
-    cli("smoke-cert-days-not-a-number", SMOKE, ("--cert-min-days", "soon"), r"--cert-min-days"),
+    cli("smoke-garbled-kubeconfig", ("smoke", "--env", "staging", "--kubeconfig", "{garbled}"), r"kubeconfig"),
+    cli("smoke-no-local-cluster", ("smoke", "--env", "local",), r"no local cluster: .*kubeconfig missing", bare=True),
+    cli("smoke-revision-not-a-number", ("smoke", "--env", "staging", "--kubeconfig", "{unreachable}",
+                                        "--expect-revision", "acme-api=two"), r"--expect-revision"),
+    cli("smoke-resolve-without-address", ("smoke", "--env", "staging", "--kubeconfig", "{unreachable}",
+                                          "--resolve", "api.acme.com"), r"--resolve"),
+    cli("smoke-cert-days-not-a-number", ("smoke", "--cert-min-days", "soon"), r"--cert-min-days"),
     # deploy (demo) and cluster: refused before anything is applied
-    cli("demo-unknown-env", DEMO, ("--env", "qa"), r"unknown environment 'qa'", bare=True),
-    cli("demo-staging-unconfirmed", DEMO, ("--env", "staging", "--kubeconfig", "{unreachable}"),
+    cli("demo-unknown-env", ("demo", "--env", "qa"), r"unknown environment `qa`", bare=True),
+    cli("demo-staging-unconfirmed", ("demo", "--env", "staging", "--kubeconfig", "{unreachable}"),
         r"refusing to deploy to kube context 'unreachable'", bare=True),
-    cli("demo-garbled-kubeconfig", DEMO, ("--env", "staging", "--kubeconfig", "{garbled}"), r"kubeconfig .*garbled",
+    cli("demo-garbled-kubeconfig", ("demo", "--env", "staging", "--kubeconfig", "{garbled}"), r"kubeconfig .*garbled",
         bare=True),
-    cli("demo-staging-unreachable", DEMO, ("--env", "staging", "--kubeconfig", "{unreachable}",
-                                           "--confirm-context", "unreachable"), r"not reachable", bare=True),
-    cli("demo-local-without-tools", DEMO, ("--env", "local",), r"binary \S+ missing .*make tools", bare=True),
-    cli("cluster-port-not-a-number", CLUSTER, ("status",), r"ACME_CLUSTER_PORT", env={"ACME_CLUSTER_PORT": "http"},
+    cli("demo-staging-unreachable", ("demo", "--env", "staging", "--kubeconfig", "{unreachable}",
+                                     "--confirm-context", "unreachable"), r"not reachable", bare=True),
+    cli("demo-local-without-tools", ("demo", "--env", "local",), r"binary \S+ missing .*make tools", bare=True),
+    cli("cluster-port-not-a-number", ("cluster", "status",), r"ACME_CLUSTER_PORT", env={"ACME_CLUSTER_PORT": "http"},
         bare=True),
-    cli("cluster-port-out-of-range", CLUSTER, ("status",), r"ACME_CLUSTER_PORT", env={"ACME_CLUSTER_PORT": "70000"},
+    cli("cluster-port-out-of-range", ("cluster", "status",), r"ACME_CLUSTER_PORT", env={"ACME_CLUSTER_PORT": "70000"},
         bare=True),
-    cli("cluster-up-without-tools", CLUSTER, ("up",), r"binary \S+ missing", bare=True),
-    cli("cluster-unknown-command", CLUSTER, ("restart",), r"invalid choice: 'restart'"),
+    cli("cluster-up-without-tools", ("cluster", "up",), r"binary \S+ missing", bare=True),
+    cli("cluster-unknown-command", ("cluster", "restart",), r"invalid choice: 'restart'"),
 ]

@@ -49,9 +49,11 @@ def placeholders(tmp_path: Path) -> dict[str, str]:
 
 
 def _bare_project(tmp_path: Path) -> Path:
-    """A project with no tools, no cluster and no kubeconfig: nothing can be applied from here."""
+    """A project with no tools, no cluster and no kubeconfig: nothing can be applied from here.
+    Its helmfile declares the environments, which is all the deploy commands read of it before refusing."""
     root = tmp_path / "bare"
     (root / "charts").mkdir(parents=True)
+    (root / "helmfile.yaml").write_text("environments: {local: {}, staging: {}, production: {}}\n")
     return root
 
 
@@ -93,7 +95,7 @@ def test_cli_refuses(case: Case, placeholders: dict[str, str], tmp_path: Path, r
     else:
         root = REPO_ROOT
     args = [arg.format(**placeholders) for arg in case.args]
-    done, seconds = _run([sys.executable, "-m", case.module, *args], root, case.env)
+    done, seconds = _run([sys.executable, "-m", "harness", *args], root, case.env)
     _assert_refused(case, done, seconds)
 
 

@@ -1,4 +1,4 @@
-"""Helm 3 and Helm 4 render the same manifests for every scenario (harness.publish.compat)."""
+"""Helm 3 and Helm 4 render the same manifests for every scenario (`harness compat`, harness/publish/compat.py)."""
 
 from __future__ import annotations
 

@@ -134,6 +134,20 @@ def test_environment_render_equals_helmfile_template(real_project):
     assert index(ours) == index(theirs)
 
 
+@pytest.mark.parametrize("env", ["local", "staging", "production"])
+def test_the_release_list_is_the_helmfiles(real_project, env):
+    """core/project.RELEASES (what smoke expects deployed, the fallback without a helmfile) is the
+    helmfile's own list of local-chart releases, in its `needs:` order."""
+    from harness.core.project import RELEASES, Project
+    from harness.render.helmfile import load_state
+
+    state = load_state(Project(real_project), env)
+    assert tuple(r.name for r in state.releases) == RELEASES
+    for position, release in enumerate(state.releases):
+        later = set(RELEASES[position:])
+        assert not later & set(release.needs), f"{release.name} needs a release listed after it"
+
+
 def test_lint_reports_readme_drift_naming_the_chart(project_copy, capsys):
     mutate(project_copy, "charts/acme-ui/values.yaml", "# -- ", "# -- Changed without regenerating the README. ")
     code = main(["lint", "--chart", "acme-ui"])

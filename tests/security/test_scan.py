@@ -1,4 +1,4 @@
-"""The opt-in policy scan (harness.publish.scan, checkov): exception handling without checkov, and —
+"""The opt-in policy scan (`harness scan`, checkov): exception handling without checkov, and —
 when the pinned checkov is installed (`make scan`) — zero blocking findings on every
 environment, while a privileged pod is caught."""
 
@@ -65,7 +65,7 @@ def test_the_project_exceptions_all_have_reasons():
 
 def test_missing_checkov_is_one_clear_line(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "ACME_ROOT": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "harness.publish.scan", "--checkov", str(tmp_path / "checkov")],
+    done = subprocess.run([sys.executable, "-m", "harness", "scan", "--checkov", str(tmp_path / "checkov")],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--checkov" in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -80,7 +80,7 @@ def checkov() -> Path:
 
 
 def test_every_environment_scans_clean(checkov):
-    done = subprocess.run([sys.executable, "-m", "harness.publish.scan", "--checkov", str(checkov), "--format", "json"],
+    done = subprocess.run([sys.executable, "-m", "harness", "scan", "--checkov", str(checkov), "--format", "json"],
                           capture_output=True, text=True, cwd=REPO_ROOT, timeout=600)
     findings = json.loads(done.stdout)
     blocking = [f for f in findings if not f["accepted"]]

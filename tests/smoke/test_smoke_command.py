@@ -9,24 +9,30 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from harness import cli
 from harness.checks.registry import Subject, all_checks
-from harness.deploy.smoke import __main__ as smoke
-from harness.deploy.target import Target
+from harness.deploy import target
+from harness.deploy.cluster import client
+from harness.live import snapshot
 from harness.live.snapshot import Snapshot
 
 
 @pytest.fixture
 def fake_cluster(monkeypatch, healthy: Snapshot) -> Snapshot:
-    monkeypatch.setattr(smoke, "target_for", lambda env, kubeconfig, context: Target(env, Path("kubeconfig"), "ctx"))
-    monkeypatch.setattr(smoke, "api_client", lambda kubeconfig, context: object())
-    monkeypatch.setattr(smoke, "reachable", lambda api, timeout: True)
-    monkeypatch.setattr(smoke.snapshot, "load", lambda api, namespace: healthy)
+    monkeypatch.setattr(target, "target_for", lambda env, kubeconfig, context: target.Target(env, Path("kubeconfig"), "ctx"))
+    monkeypatch.setattr(client, "api_client", lambda kubeconfig, context: object())
+    monkeypatch.setattr(client, "reachable", lambda api, timeout: True)
+    monkeypatch.setattr(snapshot, "load", lambda api, namespace: healthy)
     return healthy
+
+
+def smoke(args: list[str]) -> int:
+    return cli.main(["smoke", *args])
 
 
 def test_junit_and_json_reports_beside_the_table(fake_cluster, tmp_path, capsys):
     junit, report = tmp_path / "reports" / "smoke-local.xml", tmp_path / "reports" / "smoke-local.json"
-    assert smoke.main(["--env", "local", "--junit", str(junit), "--json", str(report)]) == 0
+    assert smoke(["--env", "local", "--junit", str(junit), "--json", str(report)]) == 0
     table = capsys.readouterr().out
     assert "pod.healthy" in table and "SKIP" in table
     suite = ET.parse(junit).getroot().find("testsuite")
@@ -40,7 +46,7 @@ def test_junit_and_json_reports_beside_the_table(fake_cluster, tmp_path, capsys)
 def test_a_failed_check_is_a_junit_failure_and_exit_1(fake_cluster, tmp_path):
     fake_cluster.pdbs[0]["status"]["disruptionsAllowed"] = 0
     junit = tmp_path / "smoke.xml"
-    assert smoke.main(["--env", "local", "--only", "pdb", "--format", "json", "--output", str(tmp_path / "s.json"),
+    assert smoke(["--env", "local", "--only", "pdb", "--format", "json", "--output", str(tmp_path / "s.json"),
                        "--junit", str(junit)]) == 1
     case = ET.parse(junit).getroot().find("testsuite/testcase[@name='pdb.allows-disruption']")
     assert "status.disruptionsAllowed" in case.find("failure").text
@@ -53,6 +59,6 @@ def test_a_failed_check_is_a_junit_failure_and_exit_1(fake_cluster, tmp_path):
     (["--junit", "/proc/smoke.xml"], "/proc/smoke.xml"),
 ], ids=["unknown-id", "render-check", "unwritable-junit"])
 def test_bad_input_is_one_line_and_exit_2(fake_cluster, capsys, args, message):
-    assert smoke.main(["--env", "local", *args]) == 2
+    assert smoke(["--env", "local", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err

@@ -279,7 +279,7 @@ def test_a_stale_exception_in_the_project_run_exits_1(tmp_path):
              "    reason: matches nothing, the tags are pinned\n")
     path = write_exceptions(tmp_path, peers.exceptions_file(PROJECT).read_text() + extra)
     env = {**os.environ, "ACME_ROOT": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "harness.publish.peers", "--exceptions", str(path)],
+    done = subprocess.run([sys.executable, "-m", "harness", "peers", "--exceptions", str(path)],
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr
     stale = [line for line in done.stdout.splitlines() if line.startswith("stale exception")]

@@ -3,4 +3,4 @@
 # (default: the local cluster). `go mod download -json` locates them in the module cache.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-exec "$root/.venv/bin/python" -m harness.deploy.cluster crds "$@"
+exec "$root/.venv/bin/python" -m harness cluster crds "$@"

@@ -22,15 +22,11 @@ from ..smoke import runner
 from ...live import snapshot
 from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
-from ...live.settings import SmokeSettings
+from ...live.settings import SETTLE_SECONDS, SmokeSettings
 from ..target import Target, require_confirmation, target_for
 from . import preflight
 from .deploy import helmfile_apply, helmfile_diff, tool_env
 from .outcome import Exit, ReleaseRecord, Step
-
-# Right after an apply pods are still starting (kwok: 1-3 s plus minReadySeconds; real
-# clusters: image pulls): smoke failures are retried this long before they count.
-SETTLE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ class _Run:
     def __init__(self, project: Project, options: ReleaseOptions, log: Callable[[str], None]) -> None:
         self.project, self.options, self.log = project, options, log
         self.record = ReleaseRecord(options.env)
-        self.target: Target = target_for(options.env, options.kubeconfig)
+        self.target: Target = target_for(options.env, options.kubeconfig, project=project)
         self.record.context = require_confirmation(self.target, options.confirm_context)
         self.api = api_client(self.target.kubeconfig, self.record.context)
         if not reachable(self.api, timeout=5):

@@ -1,0 +1,81 @@
+"""The deploy path's commands: `harness release` and `harness demo` (the release flow without its preflight)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.project import LOCAL_ENV, Project
+from ..live.settings import SETTLE_SECONDS
+from .base import command, existing_file, refuse, seconds
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    release = command(sub, "release", _release, "preflight, helmfile diff + apply, smoke, rollback on failure")
+    release.add_argument("--env", required=True, help="local or another helmfile environment")
+    _target(release)
+    release.add_argument("--base-ref", help="git ref for the render checks' upgrade baseline")
+    release.add_argument("--report-dir", type=Path, default=Path("build/reports"),
+                         help="writes release-ENV.md and release-ENV.xml (JUnit) here")
+    release.add_argument("--settle", type=seconds, default=SETTLE_SECONDS, metavar="SECONDS",
+                         help=f"retry failing smoke checks this long after the apply (default {SETTLE_SECONDS:.0f})")
+    release.add_argument("--skip-preflight", action="store_true", help="emergency only: deploy without the gates")
+    release.add_argument("--no-rollback", action="store_true", help="leave a deploy whose smoke fails in place")
+
+    demo = command(sub, "demo", _demo, "cluster up (local), then the release flow without its preflight; "
+                                       "a summary table")
+    demo.add_argument("--env", default=LOCAL_ENV, help="local (default) or another helmfile environment")
+    _target(demo)
+    demo.add_argument("--no-rollback", action="store_true",
+                      help="leave a deploy whose smoke checks fail in place (default: helm rollback what it changed)")
+
+
+def _target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kubeconfig", type=existing_file,
+                        help="kubeconfig of a non-local environment (default $KUBECONFIG)")
+    parser.add_argument("--confirm-context", help="the kube context name; required off the local cluster")
+    parser.add_argument("--namespace", default="acme")
+
+
+def _options(args: argparse.Namespace, **extra):
+    from ..deploy.release.flow import ReleaseOptions
+
+    refuse(args.env == LOCAL_ENV and args.confirm_context is not None,
+           "--confirm-context: the local cluster needs no confirmation; it applies to other environments only")
+    return ReleaseOptions(env=args.env, kubeconfig=str(args.kubeconfig) if args.kubeconfig else None,
+                          confirm_context=args.confirm_context, namespace=args.namespace,
+                          rollback=not args.no_rollback, **extra)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from ..deploy.release import report
+    from ..deploy.release.flow import release
+
+    refuse(args.skip_preflight and args.base_ref is not None,
+           "--base-ref: only the preflight reads a baseline, and --skip-preflight skips it")
+    options = _options(args, base_ref=args.base_ref, preflight=not args.skip_preflight, settle_seconds=args.settle)
+    record = release(Project.discover(), options, log=lambda line: print(line, flush=True))
+    written = report.write(record, args.report_dir)
+    print(f"release: exit {int(record.exit)} ({record.exit.name.lower().replace('_', ' ')}); "
+          f"reports {', '.join(str(p) for p in written)}")
+    return int(record.exit)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ..checks import report
+    from ..checks.run import Status
+    from ..deploy.demo import demo
+    from ..deploy.release.outcome import Exit
+
+    steps, record = demo(Project.discover(), _options(args), log=lambda line: print(line, flush=True))
+    print("\nSTEP                    RESULT                    SECONDS")
+    for step in steps:
+        detail = step.detail if step.status == Status.PASS else f"{step.status} {step.detail}"
+        print(f"{step.name:<22}  {detail[:24]:<24}  {step.seconds:7.1f}")
+    for title, outcomes in (("", record.smoke), ("after rollback:\n", record.smoke_after_rollback)):
+        if outcomes:
+            print(f"\n{title}{report.to_table(outcomes)}", end="")
+    ok = record.exit == Exit.RELEASED
+    print(f"\ndemo: {'OK' if ok else 'FAILED'} ({args.env}, exit {int(record.exit)}: "
+          f"{record.exit.name.lower().replace('_', ' ')})")
+    return int(record.exit)
