@@ -180,6 +180,7 @@ def test_pod_monitor_selects_pods_by_container_port(local):
         "kubernetes_sd_configs": [{"role": "pod", "namespaces": {"names": ["acme"]}}], "scrape_interval": "15s",
         "relabel_configs": [
             {"source_labels": ["job"], "target_label": "__tmp_prometheus_job_name"},
+            {"action": "drop", "source_labels": ["__meta_kubernetes_pod_phase"], "regex": "(Failed|Succeeded)"},
             {"action": "keep", "source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_component",
                                                  "__meta_kubernetes_pod_labelpresent_app_kubernetes_io_component"],
              "regex": "(api);true"},

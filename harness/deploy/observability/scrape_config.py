@@ -37,6 +37,11 @@ RELABEL_KEYS = {"sourceLabels": "source_labels", "separator": "separator", "targ
 INVALID_LABEL_CHARS = re.compile(r"[^a-zA-Z0-9_]")
 
 
+def running_only() -> dict:
+    """Targets of pods that have ended are dropped unless an endpoint sets filterRunning: false."""
+    return {"action": "drop", "source_labels": ["__meta_kubernetes_pod_phase"], "regex": "(Failed|Succeeded)"}
+
+
 def sanitize(name: str) -> str:
     """A Kubernetes label key as Prometheus' service discovery spells it in meta labels."""
     return INVALID_LABEL_CHARS.sub("_", name)
@@ -146,7 +151,7 @@ def _service_job(monitor: K8sObject, endpoint: dict, index: int, options: Option
         rules.append({"action": "keep", "source_labels": ["__meta_kubernetes_pod_container_port_name"], "regex": target_port})
     elif isinstance(target_port, int) and target_port:
         rules.append({"action": "keep", "source_labels": ["__meta_kubernetes_pod_container_port_number"],
-                      "regex": str(target_port)})
+                      "regex": target_port})
     target = ["__meta_kubernetes_endpoint_address_target_kind", "__meta_kubernetes_endpoint_address_target_name"]
     rules += [
         {"source_labels": list(target), "separator": ";", "regex": "Node;(.*)", "replacement": "${1}", "target_label": "node"},
@@ -157,7 +162,7 @@ def _service_job(monitor: K8sObject, endpoint: dict, index: int, options: Option
         {"source_labels": ["__meta_kubernetes_pod_container_name"], "target_label": "container"},
     ]
     if endpoint.get("filterRunning", True):
-        rules.append({"action": "drop", "source_labels": ["__meta_kubernetes_pod_phase"], "regex": "(Failed|Succeeded)"})
+        rules.append(running_only())
     for label in get_or(monitor.spec, "targetLabels", []):
         rules.append({"source_labels": [f"__meta_kubernetes_service_label_{sanitize(label)}"],
                       "target_label": sanitize(label), "regex": "(.+)", "replacement": "${1}"})
@@ -176,13 +181,15 @@ def _pod_job(monitor: K8sObject, endpoint: dict, index: int, options: Options) -
     path = f"spec.podMetricsEndpoints[{index}]"
     job = _common(monitor, endpoint, index, "pod", options, path)
     rules: list[dict] = [{"source_labels": ["job"], "target_label": "__tmp_prometheus_job_name"}]
+    if endpoint.get("filterRunning", True):  # for pods the operator filters before selecting
+        rules.append(running_only())
     rules += _selector_relabelings(get_or(monitor.spec, "selector", {}), "pod")
     port, number = endpoint.get("port"), endpoint.get("portNumber")
     if port:
         rules.append({"action": "keep", "source_labels": ["__meta_kubernetes_pod_container_port_name"], "regex": port})
     elif number:
         rules.append({"action": "keep", "source_labels": ["__meta_kubernetes_pod_container_port_number"],
-                      "regex": str(number)})
+                      "regex": number})
     rules += [
         {"source_labels": ["__meta_kubernetes_namespace"], "target_label": "namespace"},
         {"source_labels": ["__meta_kubernetes_pod_container_name"], "target_label": "container"},
@@ -237,10 +244,11 @@ def _check_targets(monitor: K8sObject, manifests: Manifests, endpoints: list, pa
 
 
 def scrape_jobs(manifests: Manifests, options: Options) -> list[dict]:
-    """One scrape job per endpoint of every monitor, ServiceMonitors first, each kind by namespace and name."""
+    """One scrape job per endpoint of every monitor, ServiceMonitors first, each kind by namespace/name."""
     jobs = []
     for kind in MONITOR_KINDS:
-        for monitor in sorted(manifests.of_kind(kind), key=lambda m: (m.namespace, m.name)):
+        # The operator keys monitors by "namespace/name" and writes them in that string order.
+        for monitor in sorted(manifests.of_kind(kind), key=lambda m: f"{m.namespace}/{m.name}"):
             key = "endpoints" if kind == "ServiceMonitor" else "podMetricsEndpoints"
             _refuse_unknown(monitor, monitor.spec, HANDLED_SPEC, "spec")
             endpoints = get_or(monitor.spec, key, [])
