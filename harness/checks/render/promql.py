@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from ...core.manifests import K8sObject
+from ...core.manifests import K8sObject, Manifests
 from ...core.project import Project
 from ...core.yamlio import dump_yaml
 from ...policy.metrics import MetricCatalogue, catalogue_path, load_catalogue
@@ -196,11 +196,12 @@ def catalogue() -> MetricCatalogue:
     return load_catalogue(catalogue_path(_project().root))
 
 
-def queries(scenario) -> list[Query]:
+def queries(manifests: Manifests) -> list[Query]:
+    """Every dashboard and rule expression among `manifests`, dashboards first."""
     found: list[Query] = []
-    for obj in scenario.manifests:
+    for obj in manifests:
         found += dashboard_queries(obj)
-    for obj in scenario.manifests.of_kind("PrometheusRule"):
+    for obj in manifests.of_kind("PrometheusRule"):
         found += rule_queries(obj)
     return found
 
@@ -226,7 +227,7 @@ def parses(scenario, check):
 @check("promql.exported-metrics",
        "every metric a dashboard panel or rule queries is exported (policy/exported-metrics.yaml) or recorded by a shipped rule")
 def exported_metrics(scenario, check):
-    found = [q for q in queries(scenario) if not q.error]
+    found = [q for q in queries(scenario.manifests) if not q.error]
     if not found:
         return
     if not catalogue_path(_project().root).exists():
@@ -240,4 +241,4 @@ def exported_metrics(scenario, check):
             if metric not in recorded and known.exporter_of(metric) is None:
                 yield check.finding(query.obj, query.field,
                                     f"{query.where}: queries {metric}, which no exporter in policy/exported-metrics.yaml"
-                                    " exports and no shipped rule records")
+                                    f" exports and no shipped rule records, in {query.expr}")
