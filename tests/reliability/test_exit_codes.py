@@ -2,7 +2,10 @@
 refuses bad input with exit 2 and one `error:` line (no traceback); failed checks exit 1.
 
 Every leaf command of the parser needs a bad-input case here (a new command without one fails
-`test_every_command_has_a_bad_input_case`). The release flow's 3-6 are tests/release's.
+`test_every_command_has_a_bad_input_case`). Exit 1 of the other checking commands is held where
+their checks are: `docs --check` in tests/docs, `lint` in tests/render, `version-check` in
+tests/release, `peers` in tests/unit/test_peers.py, `smoke` in tests/smoke; the release flow's
+3-6 in tests/release.
 """
 
 from __future__ import annotations
