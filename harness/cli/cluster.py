@@ -1,15 +1,18 @@
-"""The local cluster's commands: `harness cluster up|down|status|crds|certs` and `harness node up|down|status`."""
+"""The local cluster's commands: `harness cluster up|down|status|crds|certs|snapshot|restore` and
+`harness node up|down|status`."""
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
-from .base import FAILED, OK, command, group
+from .base import FAILED, OK, command, existing_file, group
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    cluster = group(sub, "cluster", "up|down|status|crds|certs: the local cluster, a control plane with kwok nodes")
+    cluster = group(sub, "cluster", "up|down|status|crds|certs|snapshot|restore: the local cluster, a control plane "
+                                    "with kwok nodes")
     up = command(cluster, "up", _cluster_up, "start the local cluster (idempotent): control plane, nodes, CRDs")
     up.add_argument("--no-crds", action="store_true", help="skip installing the upstream CRDs")
     command(cluster, "down", _cluster_down, "delete the local cluster and its kubeconfig (idempotent)")
@@ -18,6 +21,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     certs = command(cluster, "certs", _cluster_certs,
                     "issue the Ingress TLS Secrets from the project CA (cert-manager stand-in)")
     certs.add_argument("--namespace", default="acme")
+    snapshot = command(cluster, "snapshot", _cluster_snapshot, "save the control plane's etcd to a new file")
+    snapshot.add_argument("file", type=Path, metavar="FILE", help="where the snapshot goes (must not exist)")
+    restore = command(cluster, "restore", _cluster_restore,
+                      "replace the control plane's etcd by a snapshot file; back when the API server is ready")
+    restore.add_argument("file", type=existing_file, metavar="FILE", help="a file `harness cluster snapshot` wrote")
 
     node = group(sub, "node", "up|down|status: the local cluster's real node on its own (root; docs/real-node.md)")
     command(node, "up", _node_up, "start the node's sandbox and daemons; join the control plane when it runs")
@@ -71,6 +79,20 @@ def _cluster_certs(args: argparse.Namespace) -> int:
     ca = certs.load_or_create_ca(settings.kubeconfig.parent / "ca")
     made = certs.ensure_tls_secrets(api_client(settings.kubeconfig, settings.context), args.namespace, ca)
     print(f"certs: issued {', '.join(made) or 'nothing (all present)'}")
+    return OK
+
+
+def _cluster_snapshot(args: argparse.Namespace) -> int:
+    from ..deploy.cluster import etcd_snapshot
+
+    print("\n".join(etcd_snapshot.save(_cluster_settings(), args.file).lines()))
+    return OK
+
+
+def _cluster_restore(args: argparse.Namespace) -> int:
+    from ..deploy.cluster import etcd_snapshot
+
+    print("\n".join(etcd_snapshot.restore(_cluster_settings(), args.file).lines()))
     return OK
 
 

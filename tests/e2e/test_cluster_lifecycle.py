@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness.deploy.cluster import kwokctl, lifecycle
-from harness.deploy.cluster.settings import BINARY_FLAGS, ClusterSettings
+from harness.deploy.cluster.settings import BINARY_FLAGS, ETCD_TOOL_OPTIONS, ClusterSettings
 from harness.core.errors import HarnessError
 from harness.core.project import Project
 
@@ -44,6 +45,11 @@ def test_create_passes_every_local_binary_so_nothing_is_downloaded(scratch_proje
     for flag in BINARY_FLAGS.values():
         assert Path(args[args.index(flag) + 1]).is_file()
     assert args[args.index("--kubeconfig") + 1].endswith(".cache/cluster/kubeconfig")
+    # kwokctl's snapshot save/restore run etcdctl and etcdutl: the first --config names the pinned ones.
+    config = yaml.safe_load(Path(args[args.index("--config") + 1]).read_text())
+    for name, option in ETCD_TOOL_OPTIONS.items():
+        assert config["options"][option] == str(scratch_project.root / ".tools" / "bin" / name)
+    assert config["options"]["runtime"] == "binary"  # the rest of cluster/kwokctl.yaml is carried over
 
 
 def test_bad_port_setting_is_rejected(monkeypatch):

@@ -118,6 +118,8 @@ BAD_INPUT = {
                       "argument --index: /nonexistent/index.json does not exist"),
     **{f"cluster {verb}": (("cluster", verb), "ACME_CLUSTER_PORT must be a port number")
        for verb in ("up", "down", "status", "crds", "certs")},
+    "cluster snapshot": (("cluster", "snapshot", "{tmp}/etcd.db"), "ACME_CLUSTER_PORT must be a port number"),
+    "cluster restore": (("cluster", "restore", "{kubeconfig}"), "ACME_CLUSTER_PORT must be a port number"),
     **{f"node {verb}": (("node", verb), "ACME_CLUSTER_PORT must be a port number") for verb in ("up", "down", "status")},
     "observability prometheus-config": (("observability", "prometheus-config", "--env", "qa", "--out", "{tmp}"),
                                         "unknown environment `qa` (known: local, staging)"),
@@ -155,6 +157,11 @@ MORE_BAD_INPUT = [
      "argument --exceptions: /nonexistent/peers.yaml does not exist"),
     ("scan-missing-checkov", ("scan", "--checkov", "/nonexistent/checkov"),
      "argument --checkov: /nonexistent/checkov does not exist"),
+    ("cluster-restore-missing-file", ("cluster", "restore", "/nonexistent/etcd.db"),
+     "argument FILE: /nonexistent/etcd.db does not exist"),
+    ("cluster-snapshot-without-cluster", ("cluster", "snapshot", "{kubeconfig}.db"),
+     "the local cluster is not running on 127.0.0.1:"),
+    ("cluster-snapshot-over-a-file", ("cluster", "snapshot", "{kubeconfig}"), "exists; name a new file"),
     ("unknown-command", ("deploy",), "invalid choice: 'deploy'"),
     ("cluster-without-command", ("cluster",), "the following arguments are required: COMMAND"),
 ]
@@ -211,3 +218,11 @@ def test_failed_checks_exit_1(args: tuple[str, ...], edits: dict[str, str], proj
     done = harness(project_copy, *args)
     assert done.returncode == 1, f"exit {done.returncode}:\n{done.stdout[-800:]}\n{done.stderr[-800:]}"
     assert "Traceback" not in done.stderr
+
+
+def test_restore_of_a_file_that_is_no_snapshot_exits_2(tmp_path: Path) -> None:
+    """etcdutl reads the file before anything of the cluster is touched (the project's own etcdutl)."""
+    garbage = tmp_path / "etcd.db"
+    garbage.write_text("not a snapshot\n")
+    done = harness(REPO, "cluster", "restore", str(garbage))
+    _assert_one_error_line(done, f"cluster restore: {garbage} is not an etcd snapshot (invalid database)")

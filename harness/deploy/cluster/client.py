@@ -28,3 +28,12 @@ def reachable(api: client.ApiClient, timeout: float = 2.0) -> bool:
     except (ApiException, HTTPError, OSError):
         return False
     return True
+
+
+def ready(api: client.ApiClient, timeout: float = 2.0) -> bool:
+    """True when the API server's /readyz passes (storage and informers too, not only /version)."""
+    try:
+        answer = api.call_api("GET", f"{api.configuration.host}/readyz", _request_timeout=timeout)
+    except (ApiException, HTTPError, OSError):
+        return False
+    return answer.status == 200

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+from pathlib import Path
+
+from ...core.yamlio import dump_yaml, load_yaml_file
 from ...tools.kwokctl import kwokctl
-from .settings import BINARY_FLAGS, ClusterSettings
+from .settings import BINARY_FLAGS, ETCD_TOOL_OPTIONS, ClusterSettings
 
 
 def run(settings: ClusterSettings, *args: str, timeout: float = 300) -> str:
     """Run `kwokctl ARGS --name NAME` with the cluster's binary and environment."""
     return kwokctl(settings.binary("kwokctl"), args, settings.name, settings.env(), timeout)
+
+
+def write_config(settings: ClusterSettings) -> Path:
+    """cluster/kwokctl.yaml plus the pinned etcdctl and etcdutl, which `kwokctl snapshot save|restore`
+    run and would otherwise download: no flag names them, and kwokctl reads only the first
+    KwokctlConfiguration it is given, so the absolute paths of this checkout go into a copy."""
+    config = deepcopy(load_yaml_file(settings.config_files[0]))
+    config.setdefault("options", {}).update({option: str(settings.binary(name))
+                                             for name, option in ETCD_TOOL_OPTIONS.items()})
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+    settings.generated_config.write_text(f"# Written by the harness from {settings.config_files[0].name}.\n"
+                                         + dump_yaml(config))
+    return settings.generated_config
 
 
 def create_args(settings: ClusterSettings) -> list[str]:
@@ -17,7 +34,7 @@ def create_args(settings: ClusterSettings) -> list[str]:
             "--kube-apiserver-port", str(settings.port),
             "--kubeconfig", str(settings.kubeconfig),
             "--timeout", "120s", "--wait", "60s"]
-    for path in settings.config_files:
+    for path in (write_config(settings), *settings.config_files[1:]):
         args += ["--config", str(path)]
     for name, flag in BINARY_FLAGS.items():
         args += [flag, str(settings.binary(name))]
@@ -26,4 +43,4 @@ def create_args(settings: ClusterSettings) -> list[str]:
 
 def exists(settings: ClusterSettings) -> bool:
     """kwokctl keeps one directory per cluster; its config file marks a created cluster."""
-    return (settings.workdir / "clusters" / settings.name / "kwok.yaml").exists()
+    return settings.state_file.exists()

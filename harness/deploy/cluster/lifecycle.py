@@ -14,7 +14,7 @@ from ..node.settings import NodeSettings
 from . import crds, kwokctl, nodes, storage
 from .client import api_client, reachable
 from .ports import port_free
-from .settings import BINARY_FLAGS, ClusterSettings
+from .settings import BINARY_FLAGS, ETCD_TOOL_OPTIONS, ClusterSettings
 
 
 # Opt-in until the real node runs every workload of the local environment end to end.
@@ -40,7 +40,7 @@ def real_node_wanted() -> bool:
 
 
 def check_binaries(settings: ClusterSettings) -> None:
-    for name in (*BINARY_FLAGS, "kwokctl", "kubectl"):
+    for name in (*BINARY_FLAGS, *ETCD_TOOL_OPTIONS, "kwokctl", "kubectl"):
         settings.binary(name)
 
 

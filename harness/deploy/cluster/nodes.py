@@ -66,3 +66,27 @@ def wait_ready(api: client.ApiClient, count: int, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise HarnessError(f"cluster: only {ready}/{count} nodes Ready after {timeout:.0f} s (kwok controller running?)")
         time.sleep(0.5)
+
+
+def release_leases(api: client.ApiClient, nodes_file: Path, timeout: float = 120) -> int:
+    """Hand the simulated nodes' Leases back to the running kwok: delete them and wait until kwok has
+    created its own. Leases restored from an etcd snapshot name the kwok instance that was running
+    when it was taken, and the new instance left those nodes' pods alone (deleted pods stayed
+    Terminating for minutes); after the deletion it creates its own within about 50 s, on its own
+    retry clock. Returns how many leases kwok holds again."""
+    leases = client.CoordinationV1Api(api)
+    names = [node["metadata"]["name"] for node in node_manifests(nodes_file)]
+    for name in names:
+        try:
+            leases.delete_namespaced_lease(name, "kube-node-lease")
+        except ApiException as err:
+            if err.status != 404:
+                raise HarnessError(f"cluster: deleting the lease of node {name} failed: {err.reason}") from None
+    deadline = time.monotonic() + timeout
+    held = 0
+    while (held := len([i for i in leases.list_namespaced_lease("kube-node-lease").items
+                        if i.metadata.name in names])) < len(names):
+        if time.monotonic() > deadline:
+            raise HarnessError(f"cluster: kwok took back only {held}/{len(names)} node leases after {timeout:.0f} s")
+        time.sleep(0.2)
+    return held

@@ -18,6 +18,8 @@ BINARY_FLAGS = {
     "kwok": "--kwok-controller-binary",
     "etcd": "--etcd-binary",
 }
+# Tools kwokctl runs for `snapshot save|restore`, by the option of its configuration that names them.
+ETCD_TOOL_OPTIONS = {"etcdctl": "etcdctlBinary", "etcdutl": "etcdutlBinary"}
 # Fixed rather than random so a busy port is reported up front; override for parallel clones.
 # Below 32767, where kwokctl's own port allocator (etcd, controllers) starts counting down.
 DEFAULT_PORT = 16443
@@ -54,6 +56,16 @@ class ClusterSettings:
     def config_files(self) -> list[Path]:
         cluster_dir = self.project.root / "cluster"
         return [cluster_dir / "kwokctl.yaml", cluster_dir / "stages.yaml"]
+
+    @property
+    def generated_config(self) -> Path:
+        """The kwokctl configuration `create` is given: cluster/kwokctl.yaml with local tool paths."""
+        return self.workdir / "kwokctl.yaml"
+
+    @property
+    def state_file(self) -> Path:
+        """kwokctl's own record of a created cluster: its configuration, components and ports."""
+        return self.workdir / "clusters" / self.name / "kwok.yaml"
 
     @property
     def nodes_file(self) -> Path:
