@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 
-from . import cluster, images, observability, publish, release, render, smoke
+from . import backup, cluster, images, observability, publish, release, render, smoke
 from .base import EXIT_CODES, OneLineParser, run
 
 GROUPS = (render.add_commands, publish.add_commands, smoke.add_commands, release.add_commands,
-          cluster.add_commands, images.add_commands, observability.add_commands)
+          cluster.add_commands, backup.add_commands, images.add_commands, observability.add_commands)
 
 
 def parser() -> argparse.ArgumentParser:

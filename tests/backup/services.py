@@ -147,6 +147,8 @@ def running_s3(log_path: Path) -> Iterator[S3]:
 
 
 def run_script(name: str, env: dict[str, str], path: str, *args: str) -> subprocess.CompletedProcess:
-    """One of the chart's backup scripts, exactly as shipped, under /bin/sh like in the pod."""
-    return subprocess.run(["/bin/sh", SCRIPTS / name, *args], env={**os.environ, **env, "PATH": path},
+    """One of the chart's backup scripts, exactly as shipped, as the pod runs it: shell scripts under
+    /bin/sh, Python ones under Debian's python3 (the backup image's, which its AWS CLI brings)."""
+    interpreter = "/usr/bin/python3" if name.endswith(".py") else "/bin/sh"
+    return subprocess.run([interpreter, SCRIPTS / name, *args], env={**os.environ, **env, "PATH": path},
                           capture_output=True, text=True)

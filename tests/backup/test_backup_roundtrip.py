@@ -62,7 +62,8 @@ def test_round_trip_restores_every_row(postgres, s3, tools_path, source, fresh_d
     start = time.monotonic()
     backup(postgres, s3, tools_path, tmp_path / "backup", source, "round-trip")
     keys = s3.keys("round-trip")
-    assert [k.rsplit("/", 1)[-1] for k in keys] == ["acme.dump", "acme.dump.sha256"]
+    assert [k.rsplit("/", 1)[-1] for k in keys] == ["acme.dump", "acme.dump.manifest", "acme.dump.manifest.sha256",
+                                                    "acme.dump.sha256"]
 
     restored = run_script("restore.sh", {**postgres.env(fresh_database), **s3.env("round-trip"),
                                          "SOURCE_DATABASE": source}, tools_path)

@@ -7,6 +7,7 @@ check deliberately ignores), so a check that tests a condition the wrong way fai
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
 import json
@@ -144,6 +145,38 @@ def cronjob(schedule: str = "0 3 * * *", policy: str | None = "Forbid", componen
         spec["concurrencyPolicy"] = policy
     return {"apiVersion": "batch/v1", "kind": "CronJob",
             "metadata": {"name": name, "namespace": "acme", "labels": f.labels(component)}, "spec": spec}
+
+
+DRILL = "CronJob/acme/acme-restore-drill"
+DRILL_C0 = f"{BATCH_POD}.containers[0]"
+DATABASE_ENV = {"name": "PGDATABASE", "valueFrom": {"secretKeyRef": {"name": "acme-db-credentials", "key": "database"}}}
+S3_ENV = {"S3_ENDPOINT": "https://minio.storage.internal:9000", "S3_BUCKET": "acme-backups", "S3_PREFIX": "acme-db"}
+
+
+def dump_cronjob(**s3: str) -> Doc:
+    """acme-db-backup with its upload container's S3 settings (`s3` overrides them)."""
+    job = cronjob()
+    env = [{"name": k, "value": v} for k, v in {**S3_ENV, **s3}.items()]
+    job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"] = [c(name="upload", env=env)]
+    return job
+
+
+def drill_cronjob(scratch: str | None = "acme_restore_drill", **s3: str) -> Doc:
+    """acme-restore-drill reading the live database's name from the credentials Secret."""
+    job = cronjob(component="restore-drill", name="acme-restore-drill")
+    env = [DATABASE_ENV, *([{"name": "SCRATCH_DATABASE", "value": scratch}] if scratch is not None else []),
+           *({"name": k, "value": v} for k, v in {**S3_ENV, **s3}.items())]
+    job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"] = [c(name="drill", env=env)]
+    return job
+
+
+def credentials(database: str = "acme", string_data: bool = False) -> Doc:
+    secret = f.secret(keys=("url", "username", "password"))
+    if string_data:
+        secret["stringData"] = {"database": database}
+    else:
+        secret["data"]["database"] = base64.b64encode(database.encode()).decode()
+    return secret
 
 
 def bad_cron(name: str, schedule: str, phrase: str):
@@ -857,6 +890,34 @@ CASES = [
            ("CronJob/acme/acme-db-backup", "spec.concurrencyPolicy", "Allow, want Forbid")),
     broken("backup.concurrency-forbid", "replace", lambda: backups(cronjob(policy="Replace")),
            ("CronJob/acme/acme-db-backup", "spec.concurrencyPolicy", "Replace, want Forbid")),
+    broken("backup.concurrency-forbid", "drill-allow",
+           lambda: backups(cronjob(policy="Allow", component="restore-drill", name="acme-restore-drill")),
+           (DRILL, "spec.concurrencyPolicy", "Allow, want Forbid")),
+    broken("backup.restore-drill", "scratch-is-the-live-database",
+           lambda: backups(dump_cronjob(), drill_cronjob(scratch="acme"), credentials()),
+           (DRILL, f"{DRILL_C0}.env[1].value",
+            "SCRATCH_DATABASE 'acme' is the live database 'acme': the drill drops and recreates it")),
+    broken("backup.restore-drill", "scratch-is-the-live-database-in-string-data",
+           lambda: backups(dump_cronjob(), drill_cronjob(scratch="orders"), credentials("orders", string_data=True)),
+           (DRILL, f"{DRILL_C0}.env[1].value",
+            "SCRATCH_DATABASE 'orders' is the live database 'orders': the drill drops and recreates it")),
+    broken("backup.restore-drill", "no-scratch-database",
+           lambda: backups(dump_cronjob(), drill_cronjob(scratch=None), credentials()),
+           (DRILL, f"{DRILL_C0}.env", "no SCRATCH_DATABASE: the drill has nowhere to restore")),
+    broken("backup.restore-drill", "other-prefix-than-the-dump",
+           lambda: backups(dump_cronjob(), drill_cronjob(S3_PREFIX="acme-db-old"), credentials()),
+           (DRILL, f"{DRILL_C0}.env[4].value", "S3_PREFIX 'acme-db-old', but acme-db-backup uploads to 'acme-db': "
+                                               "the drill would restore other backups than the dump writes")),
+    broken("backup.restore-drill", "other-bucket-than-the-dump",
+           lambda: backups(dump_cronjob(S3_BUCKET="acme-backups-new"), drill_cronjob(), credentials()),
+           (DRILL, f"{DRILL_C0}.env[3].value", "S3_BUCKET 'acme-backups', but acme-db-backup uploads to "
+                                               "'acme-backups-new': the drill would restore other backups than the dump writes")),
+    broken("backup.restore-drill", "no-dump",
+           lambda: backups(drill_cronjob(), credentials()),
+           (DRILL, DRILL_C0, "no dump CronJob acme-db-backup: the drill has no backups to restore")),
+    sound("backup.restore-drill", "scratch-beside-the-dump", lambda: backups(dump_cronjob(), drill_cronjob(), credentials())),
+    sound("backup.restore-drill", "live-name-unknown-with-an-existing-secret",
+          lambda: backups(dump_cronjob(), drill_cronjob(scratch="acme"))),
     sound("backup.concurrency-forbid", "forbid-and-other-cronjobs",
           lambda: backups(cronjob(), cronjob(policy=None, component="report", name="acme-report"))),
 

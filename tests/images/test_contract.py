@@ -22,7 +22,8 @@ from harness.deploy.images.values import write_overlay
 
 # The platform's local layer turns backups off (no object storage); the contract of the backup
 # job's containers is checked with them on.
-BACKUP_ON = {"backup": {"enabled": True, "objectStorage": {"bucket": "acme-backups", "cidrs": ["10.0.0.0/8"]}}}
+BACKUP_ON = {"backup": {"enabled": True, "objectStorage": {"bucket": "acme-backups", "cidrs": ["10.0.0.0/8"]},
+                        "restoreDrill": {"enabled": True}}}
 
 
 @pytest.fixture(scope="module")

@@ -121,6 +121,7 @@ BAD_INPUT = {
     "cluster snapshot": (("cluster", "snapshot", "{tmp}/etcd.db"), "ACME_CLUSTER_PORT must be a port number"),
     "cluster restore": (("cluster", "restore", "{kubeconfig}"), "ACME_CLUSTER_PORT must be a port number"),
     **{f"node {verb}": (("node", verb), "ACME_CLUSTER_PORT must be a port number") for verb in ("up", "down", "status")},
+    "backup verify": (("backup", "verify", "--env", "qa"), "unknown environment `qa` (known: local, staging)"),
     "observability prometheus-config": (("observability", "prometheus-config", "--env", "qa", "--out", "{tmp}"),
                                         "unknown environment `qa` (known: local, staging)"),
 }
@@ -162,6 +163,9 @@ MORE_BAD_INPUT = [
     ("cluster-snapshot-without-cluster", ("cluster", "snapshot", "{kubeconfig}.db"),
      "the local cluster is not running on 127.0.0.1:"),
     ("cluster-snapshot-over-a-file", ("cluster", "snapshot", "{kubeconfig}"), "exists; name a new file"),
+    ("backup-verify-without-cluster", ("backup", "verify"), "no local cluster"),
+    ("backup-verify-kubeconfig-on-local", ("backup", "verify", "--kubeconfig", "{kubeconfig}"),
+     "cannot apply to --env local"),
     ("unknown-command", ("deploy",), "invalid choice: 'deploy'"),
     ("cluster-without-command", ("cluster",), "the following arguments are required: COMMAND"),
 ]

@@ -1,7 +1,10 @@
-"""Backups: every schedule's cron parses, and backup CronJobs never run twice at once."""
+"""Backups: every schedule's cron parses, backup CronJobs never run twice at once, and the restore
+drill drills the dump's backups into a database other than the live one."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from ...core.fields import get_or
@@ -64,11 +67,72 @@ def cron(scenario, check):
             yield check.finding(obj, "spec.schedule", f"{obj.spec.get('schedule')!r}: {problem}")
 
 
-@check("backup.concurrency-forbid", "backup CronJobs forbid concurrent runs (two dumps compete for the database)")
+COMPONENT = "app.kubernetes.io/component"
+BACKUP_COMPONENTS = ("backup", "restore-drill")
+DRILL_SOURCE = ("S3_ENDPOINT", "S3_BUCKET", "S3_PREFIX")  # where the drill reads, as the upload writes
+
+
+@check("backup.concurrency-forbid", "backup CronJobs forbid concurrent runs (two dumps compete for the database, "
+                                    "two drills for their scratch database)")
 def concurrency_forbid(scenario, check):
     for job in scenario.manifests.of_kind("CronJob"):
-        if job.labels.get("app.kubernetes.io/component") != "backup":
+        if job.labels.get(COMPONENT) not in BACKUP_COMPONENTS:
             continue
         policy = get_or(job.spec, "concurrencyPolicy", "Allow")
         if policy != "Forbid":
             yield check.finding(job, "spec.concurrencyPolicy", f"{policy}, want Forbid")
+
+
+def _env(container: dict) -> dict[str, tuple[int, dict]]:
+    return {e.get("name"): (i, e) for i, e in enumerate(get_or(container, "env", [])) if isinstance(e, dict)}
+
+
+def _secret_value(scenario, env_var: dict | None, namespace: str) -> str | None:
+    """The value a secretKeyRef points at when that Secret is rendered (data or stringData), else None."""
+    ref = get_or(get_or(env_var or {}, "valueFrom", {}), "secretKeyRef", {})
+    secret = scenario.manifests.get("Secret", ref.get("name", ""), namespace) if ref else None
+    if secret is None:
+        return None
+    if ref.get("key") in get_or(secret.doc, "stringData", {}):
+        return str(secret.doc["stringData"][ref["key"]])
+    try:
+        return base64.b64decode(str(get_or(secret.doc, "data", {})[ref["key"]])).decode()
+    except (KeyError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+@check("backup.restore-drill", "the restore drill reads the backups the dump writes and restores into a scratch "
+                               "database, never the live one")
+def restore_drill(scenario, check):
+    uploads = [(template.owner, _env(container)) for template in scenario.manifests.pod_templates()
+               if template.owner.kind == "CronJob" and template.labels.get(COMPONENT) == "backup"
+               for container, _ in template.containers(include_init=False) if "S3_PREFIX" in _env(container)
+               and template.owner.name == "acme-db-backup"]
+    for template in scenario.manifests.pod_templates():
+        if template.labels.get(COMPONENT) != "restore-drill":
+            continue
+        for container, path in template.containers(include_init=False):
+            env = _env(container)
+            if "PGDATABASE" not in env:
+                continue
+            index, scratch_var = env.get("SCRATCH_DATABASE", (None, {}))
+            scratch = str(get_or(scratch_var, "value", ""))
+            live = _secret_value(scenario, env["PGDATABASE"][1], template.owner.namespace)
+            if not scratch:
+                yield check.finding(template.owner, f"{path}.env", "no SCRATCH_DATABASE: the drill has nowhere to restore")
+            elif scratch == live:
+                yield check.finding(template.owner, f"{path}.env[{index}].value",
+                                    f"SCRATCH_DATABASE {scratch!r} is the live database {live!r}: the drill drops and "
+                                    "recreates it")
+            if not uploads:
+                yield check.finding(template.owner, path, "no dump CronJob acme-db-backup: the drill has no backups "
+                                                          "to restore")
+            for owner, upload in uploads:
+                for name in DRILL_SOURCE:
+                    theirs = get_or(upload.get(name, (0, {}))[1], "value", "")
+                    where, ours = env.get(name, (None, {}))
+                    if get_or(ours, "value", "") != theirs:
+                        field = f"{path}.env[{where}].value" if where is not None else f"{path}.env"
+                        yield check.finding(template.owner, field,
+                                            f"{name} {get_or(ours, 'value', '')!r}, but {owner.name} uploads to "
+                                            f"{theirs!r}: the drill would restore other backups than the dump writes")

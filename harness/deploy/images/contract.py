@@ -31,6 +31,7 @@ USES = (
     Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image"),
     Use("backup", "acme-platform", "CronJob", "acme-db-backup", "dump", "backup.pgDump.image"),
     Use("backup", "acme-platform", "CronJob", "acme-db-backup", "upload", "backup.uploader.image"),
+    Use("backup", "acme-platform", "CronJob", "acme-restore-drill", "drill", "backup.restoreDrill.image"),
 )
 
 

@@ -3,14 +3,14 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* backup.selectorLabels: the stable subset used in selectors; `name` tells the jobs apart. Takes (dict "ctx" $ "name" "acme-db-backup"). */}}
+{{/* backup.selectorLabels: the stable subset used in selectors; `name` tells the jobs apart. Takes (dict "ctx" $ "name" "acme-db-backup"), and "component" for the restore drill (default `backup`). */}}
 {{- define "backup.selectorLabels" -}}
 app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
-app.kubernetes.io/component: backup
+app.kubernetes.io/component: {{ .component | default "backup" }}
 {{- end }}
 
-{{/* backup.labels: the full contract label set (component `backup`, which the database admits). Takes (dict "ctx" $ "name" …). */}}
+{{/* backup.labels: the full contract label set (component `backup` or `restore-drill`, both of which the database admits). Takes (dict "ctx" $ "name" … ["component" …]). */}}
 {{- define "backup.labels" -}}
 {{ include "backup.selectorLabels" . }}
 app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
@@ -51,7 +51,7 @@ capabilities:
 {{- toYaml $resources -}}
 {{- end }}
 
-{{/* backup.podSpec: the pod of a backup Job: a producer init container fills /backup, the uploader ships it. Takes (dict "ctx" $ "producer" <container yaml> "prefix" … "scratchSize" … "extraVolumes" <yaml>). */}}
+{{/* backup.podSpec: the pod of a backup Job: a producer init container fills /backup, the uploader ships it; or, given "containers", those alone (the restore drill). Takes (dict "ctx" $ "producer" <container yaml> "prefix" … "scratchSize" … "extraVolumes" <yaml>) or (dict "ctx" $ "containers" <yaml> "scratchSize" …). */}}
 {{- define "backup.podSpec" -}}
 {{- $v := .ctx.Values -}}
 restartPolicy: Never
@@ -66,6 +66,10 @@ securityContext:
   fsGroup: {{ $v.job.runAsUser }}
   seccompProfile:
     type: RuntimeDefault
+{{- if .containers }}
+containers:
+  {{- .containers | nindent 2 }}
+{{- else }}
 initContainers:
   {{- .producer | nindent 2 }}
 containers:
@@ -76,33 +80,7 @@ containers:
     env:
       - name: BACKUP_DIR
         value: /backup
-      - name: S3_ENDPOINT
-        value: {{ $v.objectStorage.endpoint | quote }}
-      - name: S3_BUCKET
-        value: {{ $v.objectStorage.bucket | quote }}
-      - name: S3_PREFIX
-        value: {{ .prefix | quote }}
-      - name: AWS_DEFAULT_REGION
-        value: {{ $v.objectStorage.region | quote }}
-      - name: AWS_ACCESS_KEY_ID
-        valueFrom:
-          secretKeyRef:
-            name: {{ $v.objectStorage.existingSecret }}
-            key: {{ $v.objectStorage.accessKeyIdKey }}
-      - name: AWS_SECRET_ACCESS_KEY
-        valueFrom:
-          secretKeyRef:
-            name: {{ $v.objectStorage.existingSecret }}
-            key: {{ $v.objectStorage.secretAccessKeyKey }}
-      # AWS CLI >= 2.23 adds CRC checksums to every upload, which many S3-compatible servers
-      # reject; the script verifies SHA-256 itself.
-      - name: AWS_REQUEST_CHECKSUM_CALCULATION
-        value: when_required
-      - name: AWS_RESPONSE_CHECKSUM_VALIDATION
-        value: when_required
-      # The CLI writes its cache under HOME; the root filesystem is read-only.
-      - name: HOME
-        value: /tmp
+      {{- include "backup.objectStorageEnv" (dict "ctx" .ctx "prefix" .prefix) | nindent 6 }}
     # The request covers the pod's scratch: the scheduler then places a run only on a node with
     # the disk free, and the kubelet's disk-pressure eviction spares a pod within its request.
     resources:
@@ -117,6 +95,7 @@ containers:
         mountPath: /backup
       - name: tmp
         mountPath: /tmp
+{{- end }}
 volumes:
   - name: scripts
     configMap:
@@ -192,7 +171,7 @@ time zones in the schedule are refused; use the timeZone value
 {{- define "backup.validateValues" -}}
 {{- $errors := list -}}
 {{- $v := .Values -}}
-{{- $jobs := or $v.pgDump.enabled $v.etcdSnapshot.enabled -}}
+{{- $jobs := or $v.pgDump.enabled $v.etcdSnapshot.enabled $v.restoreDrill.enabled -}}
 {{- if and $jobs (empty $v.objectStorage.bucket) -}}
   {{- $errors = append $errors "backup.objectStorage.bucket: required; the dumps and snapshots have nowhere to go" -}}
 {{- end -}}
@@ -210,7 +189,15 @@ time zones in the schedule are refused; use the timeZone value
     {{- $errors = append $errors "backup.etcdSnapshot.cidrs: required with networkPolicy.enabled; list the etcd members' addresses" -}}
   {{- end -}}
 {{- end -}}
-{{- $schedules := list (list "backup.pgDump.schedule" $v.pgDump.schedule $v.pgDump.enabled) (list "backup.etcdSnapshot.schedule" $v.etcdSnapshot.schedule $v.etcdSnapshot.enabled) -}}
+{{- if $v.restoreDrill.enabled -}}
+  {{- if not $v.pgDump.enabled -}}
+    {{- $errors = append $errors "backup.restoreDrill.enabled: needs backup.pgDump.enabled; without dumps the drill has nothing to restore" -}}
+  {{- end -}}
+  {{- if or (empty $v.restoreDrill.image.repository) (empty $v.restoreDrill.image.tag) -}}
+    {{- $errors = append $errors "backup.restoreDrill.image: set repository and tag of an image with python3, psql, pg_restore and the AWS CLI (no upstream image has all four)" -}}
+  {{- end -}}
+{{- end -}}
+{{- $schedules := list (list "backup.pgDump.schedule" $v.pgDump.schedule $v.pgDump.enabled) (list "backup.etcdSnapshot.schedule" $v.etcdSnapshot.schedule $v.etcdSnapshot.enabled) (list "backup.restoreDrill.schedule" $v.restoreDrill.schedule $v.restoreDrill.enabled) -}}
 {{- range $name := keys $v.velero.schedules | sortAlpha -}}
   {{- $schedules = append $schedules (list (printf "backup.velero.schedules.%s.schedule" $name) (index $v.velero.schedules $name).schedule $v.velero.enabled) -}}
 {{- end -}}
@@ -238,27 +225,7 @@ time zones in the schedule are refused; use the timeZone value
   env:
     - name: BACKUP_DIR
       value: /backup
-    - name: PGHOST
-      value: {{ $v.database.host | quote }}
-    - name: PGPORT
-      value: {{ $v.database.port | quote }}
-    - name: PGSSLMODE
-      value: {{ $v.database.sslMode | quote }}
-    - name: PGUSER
-      valueFrom:
-        secretKeyRef:
-          name: {{ $v.database.secretName }}
-          key: username
-    - name: PGPASSWORD
-      valueFrom:
-        secretKeyRef:
-          name: {{ $v.database.secretName }}
-          key: password
-    - name: PGDATABASE
-      valueFrom:
-        secretKeyRef:
-          name: {{ $v.database.secretName }}
-          key: database
+    {{- include "backup.databaseEnv" . | nindent 4 }}
   # The init container runs alone: the pod's request is the larger of it and the uploader's, so
   # both carry the pod's whole scratch.
   resources:
@@ -303,4 +270,96 @@ time zones in the schedule are refused; use the timeZone value
     - name: etcd-client
       mountPath: /etcd-client
       readOnly: true
+{{- end }}
+
+{{/* backup.databaseEnv: the libpq variables of the database the backups are of (the dump and the restore drill read the same Secret). */}}
+{{- define "backup.databaseEnv" -}}
+{{- $v := .Values -}}
+- name: PGHOST
+  value: {{ $v.database.host | quote }}
+- name: PGPORT
+  value: {{ $v.database.port | quote }}
+- name: PGSSLMODE
+  value: {{ $v.database.sslMode | quote }}
+- name: PGUSER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.secretName }}
+      key: username
+- name: PGPASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.secretName }}
+      key: password
+- name: PGDATABASE
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.secretName }}
+      key: database
+{{- end }}
+
+{{/* backup.objectStorageEnv: where the backups live, for the AWS CLI (the upload and the restore drill read the same place). Takes (dict "ctx" $ "prefix" …). */}}
+{{- define "backup.objectStorageEnv" -}}
+{{- $v := .ctx.Values -}}
+- name: S3_ENDPOINT
+  value: {{ $v.objectStorage.endpoint | quote }}
+- name: S3_BUCKET
+  value: {{ $v.objectStorage.bucket | quote }}
+- name: S3_PREFIX
+  value: {{ .prefix | quote }}
+- name: AWS_DEFAULT_REGION
+  value: {{ $v.objectStorage.region | quote }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.objectStorage.existingSecret }}
+      key: {{ $v.objectStorage.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.objectStorage.existingSecret }}
+      key: {{ $v.objectStorage.secretAccessKeyKey }}
+# AWS CLI >= 2.23 adds CRC checksums to every upload, which many S3-compatible servers
+# reject; the scripts verify SHA-256 themselves.
+- name: AWS_REQUEST_CHECKSUM_CALCULATION
+  value: when_required
+- name: AWS_RESPONSE_CHECKSUM_VALIDATION
+  value: when_required
+# The CLI writes its cache under HOME; the root filesystem is read-only.
+- name: HOME
+  value: /tmp
+{{- end }}
+
+{{/* backup.drillContainer: the restore drill (scripts/drill.py): the newest backup restored into the scratch database, compared with its manifest, the result pushed to the metrics collector. */}}
+{{- define "backup.drillContainer" -}}
+{{- $v := .Values -}}
+{{- $d := $v.restoreDrill -}}
+- name: drill
+  image: {{ include "backup.image" $d.image }}
+  imagePullPolicy: IfNotPresent
+  command: ["python3", "/scripts/drill.py"]
+  env:
+    {{- include "backup.databaseEnv" . | nindent 4 }}
+    - name: SCRATCH_DATABASE
+      value: {{ $d.scratchDatabase | quote }}
+    {{- include "backup.objectStorageEnv" (dict "ctx" . "prefix" $v.pgDump.prefix) | nindent 4 }}
+    - name: PUSHGATEWAY_URL
+      value: {{ $d.pushgateway.url | quote }}
+    # The downloaded dump goes to the scratch volume, not to /tmp.
+    - name: DRILL_DIR
+      value: /backup
+    - name: PYTHONDONTWRITEBYTECODE
+      value: "1"
+  resources:
+    {{- include "backup.resources" (dict "resources" $d.resources "scratchSize" $d.scratchSize) | nindent 4 }}
+  securityContext:
+    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    - name: scripts
+      mountPath: /scripts
+      readOnly: true
+    - name: backup
+      mountPath: /backup
+    - name: tmp
+      mountPath: /tmp
 {{- end }}
