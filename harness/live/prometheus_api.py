@@ -1,0 +1,70 @@
+"""A running Prometheus' HTTP API, read-only: instant queries and the rule groups it evaluates.
+
+Every call returns what Prometheus answered or raises `PrometheusError` with one sentence (the
+server unreachable, an HTTP error, Prometheus' own error text for a query), so a check can turn
+it into a finding naming the expression.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+TIMEOUT = 10.0  # seconds per request; Prometheus answers the charts' queries in milliseconds
+
+
+class PrometheusError(Exception):
+    """Prometheus did not answer, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class RuleState:
+    group: str
+    name: str  # alert or record name
+    health: str  # ok, err, unknown
+    error: str
+
+
+def _get(base_url: str, path: str, params: dict[str, str] | None = None, timeout: float = TIMEOUT) -> dict:
+    url = f"{base_url.rstrip('/')}{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        try:
+            body = json.loads(err.read())
+        except ValueError:
+            raise PrometheusError(f"{url}: HTTP {err.code}") from None
+    except (urllib.error.URLError, OSError) as err:
+        raise PrometheusError(f"{url}: {getattr(err, 'reason', err)}") from None
+    except ValueError:
+        raise PrometheusError(f"{url}: the answer is not JSON") from None
+    if body.get("status") != "success":
+        raise PrometheusError(f"{body.get('errorType', 'error')}: {body.get('error', 'no error text')}")
+    return body.get("data") or {}
+
+
+def series_count(base_url: str, expr: str) -> int:
+    """How many series (or 1 for a scalar) an instant query of `expr` returns now."""
+    data = _get(base_url, "/api/v1/query", {"query": expr})
+    if data.get("resultType") in ("scalar", "string"):
+        return 1
+    return len(data.get("result") or [])
+
+
+def rule_states(base_url: str) -> list[RuleState]:
+    """Every rule Prometheus has loaded, by group, with its evaluation health."""
+    data = _get(base_url, "/api/v1/rules")
+    return [RuleState(group.get("name", ""), rule.get("name", ""), rule.get("health", "unknown"), rule.get("lastError", ""))
+            for group in data.get("groups") or [] for rule in group.get("rules") or []]
+
+
+def ready(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url.rstrip('/')}/-/ready", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
