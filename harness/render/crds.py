@@ -1,7 +1,9 @@
-"""The pinned upstream CRDs (cert-manager, Gateway API, prometheus-operator, Velero).
+"""The pinned upstream CRDs (cert-manager, Gateway API, prometheus-operator, Velero, Traefik).
 
 tools/crds/go.mod pins the modules, tools/crds/crds.txt names the directory of each that holds
-the CRD manifests. Offline schema validation and the local cluster read the same files.
+the CRD manifests, and optionally a file pattern when that directory holds other YAML too
+(Traefik's keeps a file-provider example beside its CRDs). Offline schema validation and the local
+cluster read the same files.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from ..core.errors import HarnessError
 from ..tools.gomod import module_dir
 
 
-def read_list(crds_module: Path) -> list[tuple[str, str]]:
-    """(module, directory) pairs from tools/crds/crds.txt."""
+DEFAULT_PATTERN = "*.yaml"
+
+
+def read_list(crds_module: Path) -> list[tuple[str, str, str]]:
+    """(module, directory, file pattern) from tools/crds/crds.txt; the pattern defaults to *.yaml."""
     listing = crds_module / "crds.txt"
     try:
         lines = listing.read_text().splitlines()
@@ -26,18 +31,18 @@ def read_list(crds_module: Path) -> list[tuple[str, str]]:
         if not line:
             continue
         fields = line.split()
-        if len(fields) != 2:
-            raise HarnessError(f"{listing}:{number}: expected `<module> <directory>`, got `{line}`")
-        pairs.append((fields[0], fields[1]))
+        if len(fields) not in (2, 3):
+            raise HarnessError(f"{listing}:{number}: expected `<module> <directory> [<file pattern>]`, got `{line}`")
+        pairs.append((fields[0], fields[1], fields[2] if len(fields) == 3 else DEFAULT_PATTERN))
     return pairs
 
 
 def crd_files(crds_module: Path) -> list[Path]:
     files = []
-    for module, directory in read_list(crds_module):
-        found = sorted((module_dir(crds_module, module) / directory).glob("*.yaml"))
+    for module, directory, pattern in read_list(crds_module):
+        found = sorted((module_dir(crds_module, module) / directory).glob(pattern))
         if not found:
-            raise HarnessError(f"crds: no YAML under {module}/{directory}; did the pinned version move them?")
+            raise HarnessError(f"crds: no {pattern} under {module}/{directory}; did the pinned version move them?")
         files += found
     return files
 

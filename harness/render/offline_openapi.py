@@ -54,7 +54,7 @@ class OfflineDocuments:
         inputs = [kubernetes.name]
         if (crds_module / "crds.txt").exists():
             # module@version names an immutable cache directory: no need to hash the files
-            inputs += [f"{module_dir(crds_module, m).name}/{d}" for m, d in read_list(crds_module)]
+            inputs += [f"{module_dir(crds_module, m).name}/{d}/{p}" for m, d, p in read_list(crds_module)]
         else:
             crds_module = None
         version = kubernetes.name.rpartition("@")[2]

@@ -385,6 +385,8 @@ CASES = [
     sound("rollout.max-unavailable", "default-25-percent-of-one",
           lambda: release(api(replicas=1, strategy={"type": "RollingUpdate"}), without=("HorizontalPodAutoscaler",))),
     sound("rollout.max-unavailable", "recreate-is-another-check", lambda: release(api(strategy={"type": "Recreate"}))),
+    sound("rollout.max-unavailable", "parked-at-zero-replicas",
+          lambda: release(api(replicas=0, strategy=rolling(1, 1)), without=("HorizontalPodAutoscaler",))),
     broken("rollout.max-surge", "zero-with-zero-unavailable", lambda: release(api(strategy=rolling(0, "10%"))),
            (API, f"{ROLLING}.maxSurge", "resolves to 0 with maxUnavailable 0 at 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): the rollout cannot start a new pod")),
     sound("rollout.max-surge", "percent-rounds-up", lambda: release(api(strategy=rolling("1%", 0)))),
@@ -579,6 +581,10 @@ CASES = [
         ("NetworkPolicy/acme/acme-db", "spec.ingress[0]", "ingress admits other-acme-pod -> db:5432/TCP, which the contract does not allow")),
     broken("isolation.exposure", "load-balancer", lambda: exposure(f.service("database", kind="LoadBalancer")),
            ("Service/acme/acme-database", "spec.type", "LoadBalancer exposes an internal component")),
+    broken("isolation.exposure", "traefik-weighted-service", lambda: exposure(_traefik_weighted("acme-database")),
+           ("TraefikService/acme/acme-api", "spec.weighted.services[1]", "routes to internal Service acme-database")),
+    broken("isolation.exposure", "ingress-route", lambda: exposure(_ingress_route("acme-metrics")),
+           ("IngressRoute/acme/acme-api", "spec.routes[0].services[0]", "routes to internal Service acme-metrics")),
     broken("isolation.exposure", "node-port", lambda: exposure(f.service("metrics", kind="NodePort")),
            ("Service/acme/acme-metrics", "spec.type", "NodePort exposes an internal component")),
     broken("isolation.exposure", "external-ips", lambda: exposure(service("database", externalIPs=["192.0.2.10"])),
@@ -1220,6 +1226,18 @@ def _not_json_dashboard() -> Doc:
     doc = dashboard()
     doc["data"]["acme-service.json"] = '{"panels": [} '
     return doc
+
+
+def _traefik_weighted(backend: str) -> Doc:
+    return {"apiVersion": "traefik.io/v1alpha1", "kind": "TraefikService", "metadata": {"name": "acme-api", "namespace": "acme"},
+            "spec": {"weighted": {"services": [{"name": "acme-api", "port": 80, "weight": 90},
+                                               {"name": backend, "port": 80, "weight": 10}]}}}
+
+
+def _ingress_route(backend: str) -> Doc:
+    return {"apiVersion": "traefik.io/v1alpha1", "kind": "IngressRoute", "metadata": {"name": "acme-api", "namespace": "acme"},
+            "spec": {"routes": [{"kind": "Rule", "match": "Host(`api.acme.com`)",
+                                 "services": [{"name": backend, "port": 80}]}]}}
 
 
 def _release_sound(check_id: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+import progressive_cases
 import render_cases
 import smoke_cases
 from case import Case, mismatch
@@ -17,7 +18,7 @@ from harness.checks.run import Status, run_smoke
 
 RENDER = {c.id: c for c in all_checks(Subject.SCENARIO)}
 SMOKE = {c.id: c for c in all_checks(Subject.SNAPSHOT)}
-CASES = [*render_cases.CASES, *smoke_cases.CASES]
+CASES = [*render_cases.CASES, *progressive_cases.CASES, *smoke_cases.CASES]
 ALL_IDS = sorted(set(RENDER) | set(SMOKE) | {case.check_id for case in CASES})
 
 

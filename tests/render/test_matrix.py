@@ -58,8 +58,8 @@ MUTATIONS = [
      "probes.readiness", "Deployment/acme/acme-api"),
     ("max-unavailable-100-percent", "charts/acme-ui/values.yaml", "  maxUnavailable: 1\n", '  maxUnavailable: "100%"\n',
      ("--chart", "acme-ui", "--only", "rollout.max-unavailable"), "rollout.max-unavailable", "Deployment/acme/acme-ui"),
-    ("tls-host-dropped", "charts/acme-lib/templates/_objects.tpl", "{{- toYaml .Values.hosts | nindent 8 }}",
-     "{{- toYaml (rest .Values.hosts) | nindent 8 }}", ("--chart", "acme-ui", "--only", "tls.hosts"),
+    ("tls-host-dropped", "charts/acme-lib/templates/_objects.tpl", "{{- toYaml .hosts | nindent 8 }}",
+     "{{- toYaml (rest .hosts) | nindent 8 }}", ("--chart", "acme-ui", "--only", "tls.hosts"),
      "tls.hosts", "Ingress/acme/acme-ui"),
     ("database-open-to-all-pods", DB_POLICY, API_PEER, "        - podSelector: {}\n",
      ("--env", "local", "--only", "isolation"), "isolation.ingress", "NetworkPolicy/acme/acme-db-ingress"),
@@ -162,7 +162,7 @@ def test_flows_of_local_are_exactly_the_intended_ones(real_project, capsys):
 
 
 def test_lint_reports_a_broken_template_naming_chart_and_scenario(project_copy, capsys):
-    mutate(project_copy, "charts/acme-ui/templates/service.yaml", "kind: Service", "kind: Service\n{{ .Values.nope.nope }}")
+    mutate(project_copy, "charts/acme-ui/templates/service.yaml", "{{- include", "{{ .Values.nope.nope }}\n{{- include")
     code = main(["lint", "--chart", "acme-ui"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and any(line.startswith("FAIL helm lint acme-ui [ci/") for line in err), err

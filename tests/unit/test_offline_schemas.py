@@ -218,6 +218,16 @@ def test_missing_module_cache_exits_2_with_one_line(tmp_path):
 
 def test_crd_list_line_without_directory_is_named(tmp_path):
     (tmp_path / "crds.txt").write_text("# comment\nexample.com/crds  config/crd\nexample.com/broken\n")
-    with pytest.raises(HarnessError, match=r"crds.txt:3: expected `<module> <directory>`, got `example.com/broken`$"):
+    with pytest.raises(HarnessError, match=r"crds.txt:3: expected `<module> <directory> \[<file pattern>\]`, "
+                                           r"got `example.com/broken`$"):
         read_list(tmp_path)
-    assert read_list(REPO_ROOT / "tools" / "crds")[0] == ("github.com/cert-manager/cert-manager", "deploy/crds")
+    pinned = read_list(REPO_ROOT / "tools" / "crds")
+    assert pinned[0] == ("github.com/cert-manager/cert-manager", "deploy/crds", "*.yaml")
+    assert ("github.com/traefik/traefik/v3", "docs/content/reference/dynamic-configuration", "traefik.io_*.yaml") in pinned
+
+
+def test_traefik_crds_are_the_pinned_edge_version():
+    """The CRDs that validate TraefikService and IngressRoute come from the Traefik the edge runs."""
+    tool_env = (REPO_ROOT / "tools" / "traefik" / "tool.env").read_text()
+    edge = next(line.split("=", 1)[1] for line in tool_env.splitlines() if line.startswith("VERSION="))
+    assert gomod.pinned_version(REPO_ROOT / "tools" / "crds", "github.com/traefik/traefik/v3") == edge

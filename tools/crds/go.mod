@@ -9,6 +9,7 @@ go 1.26
 require (
 	github.com/cert-manager/cert-manager v1.21.2
 	github.com/prometheus-operator/prometheus-operator v0.85.0
+	github.com/traefik/traefik/v3 v3.6.12
 	github.com/vmware-tanzu/velero v1.18.3
 	sigs.k8s.io/gateway-api v1.6.3
 )

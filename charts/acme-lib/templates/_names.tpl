@@ -32,15 +32,6 @@
 {{- .Values.image.tag | default .Chart.AppVersion | toString }}
 {{- end }}
 
-{{/* Image reference; a digest pins the bytes, the tag stays for humans. */}}
-{{- define "acme-lib.image" -}}
-{{- if .Values.image.digest }}
-{{- printf "%s:%s@%s" .Values.image.repository (include "acme-lib.imageTag" .) .Values.image.digest }}
-{{- else }}
-{{- printf "%s:%s" .Values.image.repository (include "acme-lib.imageTag" .) }}
-{{- end }}
-{{- end }}
-
 {{/* Selector labels: only name, instance and component, so upgrades never change a selector. */}}
 {{- define "acme-lib.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "acme-lib.name" . }}

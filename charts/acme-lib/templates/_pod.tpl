@@ -48,12 +48,17 @@ preStop:
 {{- end }}
 {{- end }}
 
-{{/* Deployment strategy from values: surge 2 / unavailable 1 by default, or 0 unavailable. */}}
+{{/* Deployment strategy from values: surge 2 / unavailable 1 by default, or 0 unavailable. A canary runs a pod or two, so it is replaced by surging one pod and never by taking one down. */}}
 {{- define "acme-lib.strategy" -}}
 type: RollingUpdate
 rollingUpdate:
+  {{- if eq .Track.name "canary" }}
+  maxSurge: 1
+  maxUnavailable: 0
+  {{- else }}
   maxSurge: {{ .Values.strategy.maxSurge }}
   maxUnavailable: {{ .Values.strategy.maxUnavailable }}
+  {{- end }}
 {{- end }}
 
 {{/* Spread over zones and hosts; pod-template-hash keeps the spread per revision during a rollout. */}}
@@ -65,7 +70,7 @@ rollingUpdate:
   whenUnsatisfiable: {{ $when }}
   labelSelector:
     matchLabels:
-      {{- include "acme-lib.selectorLabels" $ | nindent 6 }}
+      {{- include "acme-lib.trackSelectorLabels" $ | nindent 6 }}
   matchLabelKeys: [pod-template-hash]
 {{- end }}
 {{- end }}

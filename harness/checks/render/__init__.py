@@ -1,6 +1,6 @@
 """Check families; importing this package registers every check."""
 
 from . import (  # noqa: F401
-    backup, collector, contracts, isolation, longterm, observability, probes, promql, render, rollout, scaling, schema,
-    security, shutdown, statefulset, storage, tls, upgrade,
+    backup, collector, contracts, isolation, longterm, observability, probes, progressive, promql, render, rollout,
+    scaling, schema, security, shutdown, statefulset, storage, tls, upgrade,
 )

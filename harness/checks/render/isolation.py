@@ -101,7 +101,8 @@ def _internal_services(scenario):
             if s.name in external or any(service_selects(s.spec.get("selector"), labels) for labels in pods)}
 
 
-@check("isolation.exposure", "no LoadBalancer, NodePort, Ingress or HTTPRoute reaches the database or metrics")
+@check("isolation.exposure", "no LoadBalancer, NodePort, Ingress, HTTPRoute or Traefik route reaches the database or "
+       "metrics")
 def exposure(scenario, check):
     if scenario.intended is None:
         raise CheckSkipped("no intended-flows file (policy/intended-flows.yaml)")
@@ -121,6 +122,10 @@ def exposure(scenario, check):
         for path, ref in route_backends(route):
             if (get_or(ref, "namespace", route.namespace), ref.get("name")) in internal:
                 yield check.finding(route, path, f"routes to internal Service {ref.get('name')}")
+    for obj in scenario.manifests.of_kind("IngressRoute", "TraefikService"):
+        for path, ref in traefik_backends(obj):
+            if (get_or(ref, "namespace", obj.namespace), ref.get("name")) in internal:
+                yield check.finding(obj, path, f"routes to internal Service {ref.get('name')}")
 
 
 @check("isolation.policy-selects-pods",
@@ -166,3 +171,16 @@ def route_backends(route):
             if get_or(ref, "kind", "Service") == "Service" and get_or(ref, "group", "") == "":
                 yield f"spec.rules[{r}].backendRefs[{b}]", ref
 
+
+
+def traefik_backends(obj):
+    """Kubernetes Services an IngressRoute's routes or a TraefikService's weighted list send to."""
+    if obj.kind == "IngressRoute":
+        for r, rule in enumerate(obj.spec.get("routes") or []):
+            for s, ref in enumerate(rule.get("services") or []):
+                if get_or(ref, "kind", "Service") == "Service":
+                    yield f"spec.routes[{r}].services[{s}]", ref
+    else:
+        for s, ref in enumerate(get_or(get_or(obj.spec, "weighted"), "services", [])):
+            if get_or(ref, "kind", "Service") == "Service":
+                yield f"spec.weighted.services[{s}]", ref

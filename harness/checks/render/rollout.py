@@ -36,6 +36,8 @@ def strategy(scenario, check):
 def max_unavailable(scenario, check):
     for deployment in _rolling_deployments(scenario):
         replicas, source = desired_replicas(deployment, scenario.lookup)
+        if replicas == 0:
+            continue  # a parked workload (e.g. a canary between releases) has no availability to lose
         surge, unavailable = _fenceposts(deployment, replicas)
         if surge == 0 and unavailable == 0:
             unavailable = 1  # the controller's own fallback so a rollout can progress
