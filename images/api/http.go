@@ -17,8 +17,9 @@ func writeJSON(w http.ResponseWriter, code int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// routes: the health paths the chart's probes use and a JSON resource backed by the items table.
-func routes(db *store, m *metrics, logger *slog.Logger) http.Handler {
+// routes: the health paths the chart's probes use and a JSON resource backed by the items table,
+// with the injected faults (if any) applied.
+func routes(db *store, m *metrics, f *faults, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz/live", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "live"})
@@ -66,7 +67,7 @@ func routes(db *store, m *metrics, logger *slog.Logger) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"service": "acme-api", "resources": []string{"/v1/items"}})
 	})
-	return m.instrument(mux, logger)
+	return m.instrument(mux, f.wrap(mux), logger)
 }
 
 type recorder struct {
@@ -102,16 +103,17 @@ func route(pattern string) string {
 	return pattern
 }
 
-// instrument measures every request by method, route and status code and writes one JSON log
-// line carrying its request id, which it also returns in X-Request-Id.
-func (m *metrics) instrument(mux *http.ServeMux, logger *slog.Logger) http.Handler {
+// instrument serves every request through next and measures it by method, route (mux's pattern)
+// and status code, injected faults included, and writes one JSON log line carrying its request
+// id, which it also returns in X-Request-Id.
+func (m *metrics) instrument(mux *http.ServeMux, next http.Handler, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := requestID(r)
 		w.Header().Set("X-Request-Id", id)
 		rec := &recorder{ResponseWriter: w, code: http.StatusOK}
 		_, pattern := mux.Handler(r)
-		mux.ServeHTTP(rec, r)
+		next.ServeHTTP(rec, r)
 		took := time.Since(start)
 		key := requestKey{method: r.Method, route: route(pattern), status: strconv.Itoa(rec.code)}
 		m.observe(key, took)

@@ -16,7 +16,7 @@ func served(t *testing.T, method, target string, header http.Header) (*httptest.
 	t.Helper()
 	var logs bytes.Buffer
 	m := newMetrics()
-	handler := routes(nil, m, slog.New(slog.NewJSONHandler(&logs, nil)))
+	handler := routes(nil, m, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
 	req := httptest.NewRequest(method, target, nil)
 	for k, v := range header {
 		req.Header[k] = v

@@ -5,7 +5,9 @@
 // Logs: one JSON object per line on stdout, one per request with its request id (X-Request-Id).
 //
 // Environment: POSTGRES_URL (required), METRICS_URL (Pushgateway base URL; empty: no push),
-// PORT (8080), METRICS_PORT (9090), PUSH_INTERVAL_SECONDS (15), DRAIN_SECONDS (25).
+// PORT (8080), METRICS_PORT (9090), PUSH_INTERVAL_SECONDS (15), DRAIN_SECONDS (25); injected faults
+// for testing releases: FAULT_ERROR_RATE and FAULT_SLOW_RATE (fractions 0-1 of the requests that
+// answer 500 or wait FAULT_SLOW_DELAY first, a Go duration; unset: none).
 package main
 
 import (
@@ -62,6 +64,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	injected, err := faultsFromEnv()
+	if err != nil {
+		return err
+	}
 	// One JSON object per line on stdout: what a log shipper parses without a custom pipeline.
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With(slog.String("service", "acme-api"))
 	slog.SetDefault(logger)
@@ -74,7 +80,7 @@ func run() error {
 	}
 	defer db.close()
 	metrics := newMetrics()
-	app := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(port)), Handler: routes(db, metrics, logger),
+	app := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(port)), Handler: routes(db, metrics, injected, logger),
 		ReadHeaderTimeout: 5 * time.Second}
 	scrape := &http.Server{Addr: net.JoinHostPort("", strconv.Itoa(metricsPort)), Handler: metrics.handler(db),
 		ReadHeaderTimeout: 5 * time.Second}

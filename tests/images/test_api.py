@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -135,6 +136,35 @@ def test_missing_database_url_is_one_line_and_exit_2(api_binary) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().endswith("POSTGRES_URL is required (postgresql://user:password@host:port/database)")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("env", "sentence"), [
+    ({"FAULT_ERROR_RATE": "1.5"}, 'FAULT_ERROR_RATE="1.5" is not a fraction between 0 and 1'),
+    ({"FAULT_SLOW_DELAY": "soon"}, 'FAULT_SLOW_DELAY="soon" is not a duration like 500ms'),
+    ({"FAULT_SLOW_RATE": "0.5"}, "FAULT_SLOW_RATE=0.5 needs FAULT_SLOW_DELAY, the time a slowed request waits (e.g. 500ms)"),
+], ids=["rate-above-one", "delay-not-a-duration", "slow-without-delay"])
+def test_bad_fault_knob_is_one_line_and_exit_2(api_binary, env, sentence) -> None:
+    result = subprocess.run([api_binary], env={"POSTGRES_URL": "postgresql://acme@127.0.0.1:1/acme", **env},
+                            capture_output=True, text=True, timeout=10)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"acme-api: {sentence}"
+
+
+def test_injected_faults_fail_and_slow_their_fraction(postgres, start_api) -> None:
+    """A bad canary on purpose: probes pass, 20% of requests answer 500, 10% wait, and the metrics say so."""
+    app, metrics = start_api({"POSTGRES_URL": database_url(postgres), "FAULT_ERROR_RATE": "0.2",
+                              "FAULT_SLOW_RATE": "0.1", "FAULT_SLOW_DELAY": "300ms"})
+    assert get(f"{app}/healthz/ready")[0] == 200
+    timed = []
+    for _ in range(20):
+        started = time.monotonic()
+        timed.append((get(f"{app}/v1/items")[0], time.monotonic() - started))
+    assert [status for status, _ in timed].count(500) == 4
+    assert [status for status, _ in timed].count(200) == 16
+    assert sum(1 for _, took in timed if took >= 0.3) == 2
+    text = get(f"{metrics}/metrics")[2].decode()
+    assert ('http_server_request_duration_seconds_count{http_request_method="GET",http_response_status_code="500",'
+            'http_route="/v1/items"} 4') in text
 
 
 def test_sigterm_drains_and_exits_cleanly(postgres, api_binary, tmp_path) -> None:
