@@ -92,3 +92,28 @@ def test_never_ready_upgrade_is_detected_and_rolled_back(api, cluster, deployed,
     expected = replace(deployed, expected_revisions={"acme-api": good + 2})
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, ns), expected, 60)
     assert not runner.failed(outcomes), [(o.check.id, o.findings) for o in outcomes if o.findings]
+
+
+@pytest.mark.parametrize(("strategy", "second"), [("canary", "acme-api-canary"), ("blueGreen", "acme-api-green")],
+                         ids=["canary", "blue-green"])
+def test_switching_strategy_leaves_the_serving_deployment_alone(api, deployed, helm, api_chart, strategy, second):
+    """rolling -> canary|blueGreen -> rolling: the second track comes and goes beside the serving Deployment,
+    which keeps its object, its selector and its pod template (no rollout), and never dips in availability."""
+    ns = deployed.namespace
+    apps = client.AppsV1Api(api)
+    before = apps.read_namespaced_deployment(DEPLOYMENT, ns)
+    with DeploymentWatch(api, ns, DEPLOYMENT) as watch:
+        started = time.monotonic()
+        helm("upgrade", "acme-api", str(api_chart), "--reuse-values", "--wait", "--timeout", "120s",
+             "--set", f"rollout.strategy={strategy}")
+        added = apps.read_namespaced_deployment(second, ns)
+        helm("upgrade", "acme-api", str(api_chart), "--reuse-values", "--wait", "--timeout", "120s",
+             "--set", "rollout.strategy=rolling")
+        lowest = watch.recorder.min_available(started)
+    after = apps.read_namespaced_deployment(DEPLOYMENT, ns)
+    assert added.status.available_replicas, f"{second} never became available"
+    assert after.metadata.uid == before.metadata.uid
+    assert after.spec.selector == before.spec.selector
+    assert after.spec.template == before.spec.template, "the pod template changed: the serving pods were replaced"
+    assert lowest >= before.status.available_replicas, f"available replicas dropped to {lowest}"
+    assert second not in {d.metadata.name for d in apps.list_namespaced_deployment(ns).items}
