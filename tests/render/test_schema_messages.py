@@ -139,8 +139,9 @@ def test_the_chart_refuses_the_schedules_the_harness_refuses_with_a_sentence(tmp
     values_file.write_text(yaml.safe_dump(values))
     proc = subprocess.run([str(pinned_tool("helm")), "template", "t", str(REPO_ROOT / "charts/acme-platform"),
                            "--values", str(values_file)], capture_output=True, text=True)
+    # acme-lib.failOnErrors writes one "- message" line per refused value.
     messages = {n: line for n in names for line in proc.stderr.splitlines()
-                if line.startswith(f"backup.velero.schedules.{n}.schedule: ")}
+                if line.startswith(f"- backup.velero.schedules.{n}.schedule: ")}
     expected = {n for n, s in names.items() if cron_error(s)}
     assert set(messages) == expected and len(expected) == 10, proc.stderr
     for name, line in messages.items():

@@ -32,20 +32,39 @@
 {{- .Values.image.tag | default .Chart.AppVersion | toString }}
 {{- end }}
 
-{{/* Selector labels: only name, instance and component, so upgrades never change a selector. */}}
-{{- define "acme-lib.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "acme-lib.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: {{ include "acme-lib.component" . }}
+{{/* Image reference of an image block (repository, tag, digest); a digest pins the bytes, the tag stays for humans. */}}
+{{- define "acme-lib.imageRef" -}}
+{{- if .digest }}
+{{- printf "%s:%s@%s" .repository .tag .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
 {{- end }}
 
-{{/* Full label set for every object (contract.md). */}}
+{{/* Selector labels: only name, instance and component, so upgrades never change a selector. */}}
+{{- define "acme-lib.selectorLabels" -}}
+{{- include "acme-lib.selectorLabelsFor" (dict "ctx" .) }}
+{{- end }}
+
+{{/* Selector labels of one workload of a chart that runs several or names its component itself: (dict "ctx" $ ["name" …] ["component" …]), defaults acme-lib.name and acme-lib.component. */}}
+{{- define "acme-lib.selectorLabelsFor" -}}
+app.kubernetes.io/name: {{ .name | default (include "acme-lib.name" .ctx) }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component | default (include "acme-lib.component" .ctx) }}
+{{- end }}
+
+{{/* Full label set for every object (contract.md); the version is the deployed image tag. */}}
 {{- define "acme-lib.labels" -}}
-helm.sh/chart: {{ include "acme-lib.chart" . }}
-{{ include "acme-lib.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "acme-lib.imageTag" . | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+{{- include "acme-lib.labelsFor" (dict "ctx" . "version" (include "acme-lib.imageTag" .)) }}
+{{- end }}
+
+{{/* Full label set from (dict "ctx" $ ["name" …] ["component" …] ["version" …]): selector labels as acme-lib.selectorLabelsFor; version defaults to appVersion, for charts without one image of their own. */}}
+{{- define "acme-lib.labelsFor" -}}
+helm.sh/chart: {{ include "acme-lib.chart" .ctx }}
+{{ include "acme-lib.selectorLabelsFor" . }}
+app.kubernetes.io/version: {{ .version | default .ctx.Chart.AppVersion | toString | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 {{- end }}
 
 {{/* ServiceAccount name: the chart's own unless another is named. */}}

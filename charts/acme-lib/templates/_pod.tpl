@@ -1,9 +1,15 @@
 {{/* Pod securityContext for Pod Security "restricted"; only the ids are values, the rest is not negotiable. */}}
 {{- define "acme-lib.podSecurityContext" -}}
+{{- $ids := .Values.securityContext }}
+{{- include "acme-lib.podSecurityContextFor" (dict "user" $ids.runAsUser "group" $ids.runAsGroup "fsGroup" $ids.fsGroup) }}
+{{- end }}
+
+{{/* The same from explicit ids, (dict "user" … "group" … "fsGroup" …), for charts whose ids live elsewhere in their values. */}}
+{{- define "acme-lib.podSecurityContextFor" -}}
 runAsNonRoot: true
-runAsUser: {{ .Values.securityContext.runAsUser }}
-runAsGroup: {{ .Values.securityContext.runAsGroup }}
-fsGroup: {{ .Values.securityContext.fsGroup }}
+runAsUser: {{ .user }}
+runAsGroup: {{ .group }}
+fsGroup: {{ .fsGroup }}
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
@@ -38,13 +44,18 @@ seccompProfile:
 
 {{/* preStop delay: lets endpoints and the edge drop the pod before SIGTERM; native sleep needs no shell in the image. */}}
 {{- define "acme-lib.lifecycle" -}}
+{{- include "acme-lib.lifecycleFor" (dict "ctx" . "seconds" .Values.shutdown.preStopSleepSeconds) }}
+{{- end }}
+
+{{/* The same for (dict "ctx" $ "seconds" N), for charts whose delay lives elsewhere in their values. */}}
+{{- define "acme-lib.lifecycleFor" -}}
 preStop:
-{{- if include "acme-lib.hasSleepAction" . }}
+{{- if include "acme-lib.hasSleepAction" .ctx }}
   sleep:
-    seconds: {{ .Values.shutdown.preStopSleepSeconds }}
+    seconds: {{ .seconds }}
 {{- else }}
   exec:
-    command: ["sleep", {{ .Values.shutdown.preStopSleepSeconds | toString | quote }}]
+    command: ["sleep", {{ .seconds | toString | quote }}]
 {{- end }}
 {{- end }}
 

@@ -85,11 +85,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* Image reference of a track; a digest pins the bytes, the tag stays for humans. */}}
 {{- define "acme-lib.image" -}}
-{{- if .Track.digest }}
-{{- printf "%s:%s@%s" .Values.image.repository .Track.tag .Track.digest }}
-{{- else }}
-{{- printf "%s:%s" .Values.image.repository .Track.tag }}
-{{- end }}
+{{- include "acme-lib.imageRef" (dict "repository" .Values.image.repository "tag" .Track.tag "digest" .Track.digest) }}
 {{- end }}
 
 {{/* Service of a track: ClusterIP only (the edge controller is the one way in); "ports" is the chart's port list. */}}

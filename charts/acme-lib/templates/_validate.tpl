@@ -126,9 +126,13 @@
 {{- end }}
 {{- end }}
 
-{{/* Fail once with every message from the chart's error lines, or render nothing. */}}
+{{/* Fail once with every message, or render nothing: (dict "chart" … "errors" "- …" lines) or (dict "chart" … "messages" (list …)) for charts that collect a list. */}}
 {{- define "acme-lib.failOnErrors" -}}
-{{- $errors := trim .errors }}
+{{- $errors := .errors | default "" }}
+{{- range .messages }}
+{{- $errors = printf "%s\n- %s" $errors . }}
+{{- end }}
+{{- $errors = trim $errors }}
 {{- if $errors }}
 {{- fail (printf "\n\n%s: invalid values:\n%s\n" .chart $errors) }}
 {{- end }}

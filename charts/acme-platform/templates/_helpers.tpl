@@ -38,7 +38,5 @@
     {{- end -}}
   {{- end -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}

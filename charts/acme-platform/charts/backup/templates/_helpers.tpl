@@ -1,29 +1,3 @@
-{{/* backup.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "backup.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* backup.selectorLabels: the stable subset used in selectors; `name` tells the jobs apart. Takes (dict "ctx" $ "name" "acme-db-backup"), and "component" for the restore drill (default `backup`). */}}
-{{- define "backup.selectorLabels" -}}
-app.kubernetes.io/name: {{ .name }}
-app.kubernetes.io/instance: {{ .ctx.Release.Name }}
-app.kubernetes.io/component: {{ .component | default "backup" }}
-{{- end }}
-
-{{/* backup.labels: the full contract label set (component `backup` or `restore-drill`, both of which the database admits). Takes (dict "ctx" $ "name" … ["component" …]). */}}
-{{- define "backup.labels" -}}
-{{ include "backup.selectorLabels" . }}
-app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
-helm.sh/chart: {{ include "backup.chart" .ctx }}
-{{- end }}
-
-{{/* backup.image: repository:tag, plus @digest when pinned. Takes an image block. */}}
-{{- define "backup.image" -}}
-{{- printf "%s:%s" .repository .tag }}{{ with .digest }}@{{ . }}{{ end }}
-{{- end }}
-
 {{/* backup.containerSecurityContext: what Pod Security "restricted" asks of every container. */}}
 {{- define "backup.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
@@ -60,12 +34,7 @@ automountServiceAccountToken: false
 priorityClassName: {{ . }}
 {{- end }}
 securityContext:
-  runAsNonRoot: true
-  runAsUser: {{ $v.job.runAsUser }}
-  runAsGroup: {{ $v.job.runAsUser }}
-  fsGroup: {{ $v.job.runAsUser }}
-  seccompProfile:
-    type: RuntimeDefault
+  {{- include "acme-lib.podSecurityContextFor" (dict "user" $v.job.runAsUser "group" $v.job.runAsUser "fsGroup" $v.job.runAsUser) | nindent 2 }}
 {{- if .containers }}
 containers:
   {{- .containers | nindent 2 }}
@@ -74,7 +43,7 @@ initContainers:
   {{- .producer | nindent 2 }}
 containers:
   - name: upload
-    image: {{ include "backup.image" $v.uploader.image }}
+    image: {{ include "acme-lib.imageRef" $v.uploader.image }}
     imagePullPolicy: IfNotPresent
     command: ["/bin/sh", "/scripts/upload.sh"]
     env:
@@ -210,16 +179,14 @@ time zones in the schedule are refused; use the timeZone value
 {{- if and $v.velero.enabled (empty $v.velero.schedules) -}}
   {{- $errors = append $errors "backup.velero.schedules: Velero is enabled but no schedule is defined" -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}
 
 {{/* backup.dumpContainer: init container running scripts/dump.sh with the database credentials. */}}
 {{- define "backup.dumpContainer" -}}
 {{- $v := .Values -}}
 - name: dump
-  image: {{ include "backup.image" $v.pgDump.image }}
+  image: {{ include "acme-lib.imageRef" $v.pgDump.image }}
   imagePullPolicy: IfNotPresent
   command: ["/bin/sh", "/scripts/dump.sh"]
   env:
@@ -246,7 +213,7 @@ time zones in the schedule are refused; use the timeZone value
 {{- define "backup.etcdContainer" -}}
 {{- $e := .Values.etcdSnapshot -}}
 - name: snapshot
-  image: {{ include "backup.image" $e.image }}
+  image: {{ include "acme-lib.imageRef" $e.image }}
   imagePullPolicy: IfNotPresent
   # No shell in the image: etcdctl is called directly; upload.sh adds the checksum.
   command: ["etcdctl", "snapshot", "save", "/backup/etcd-snapshot.db"]
@@ -335,7 +302,7 @@ time zones in the schedule are refused; use the timeZone value
 {{- $v := .Values -}}
 {{- $d := $v.restoreDrill -}}
 - name: drill
-  image: {{ include "backup.image" $d.image }}
+  image: {{ include "acme-lib.imageRef" $d.image }}
   imagePullPolicy: IfNotPresent
   command: ["python3", "/scripts/drill.py"]
   env:

@@ -1,19 +1,3 @@
-{{/* baseline.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "baseline.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* baseline.labels: the contract label set; the baseline is namespace infrastructure, component "baseline". */}}
-{{- define "baseline.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: baseline
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ include "baseline.chart" . }}
-{{- end }}
-
 {{/* baseline.validateValues: collect every configuration error and fail once. */}}
 {{- define "baseline.validateValues" -}}
 {{- $errors := list -}}
@@ -26,7 +10,5 @@ helm.sh/chart: {{ include "baseline.chart" . }}
 {{- if and .Values.resourceQuota.enabled (empty .Values.resourceQuota.hard) -}}
   {{- $errors = append $errors "baseline.resourceQuota.hard: set at least one limit or disable the quota" -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}

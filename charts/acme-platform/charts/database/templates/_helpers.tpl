@@ -23,33 +23,6 @@ acme-db
 {{- .Values.auth.existingSecret | default "acme-db-credentials" }}
 {{- end }}
 
-{{/* database.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "database.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* database.selectorLabels: the stable subset used in selectors (never version or chart). */}}
-{{- define "database.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: database
-{{- end }}
-
-{{/* database.labels: the full contract label set for every object. */}}
-{{- define "database.labels" -}}
-{{ include "database.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ include "database.chart" . }}
-{{- end }}
-
-{{/* database.image: repository:tag, plus @digest when pinned. */}}
-{{- define "database.image" -}}
-{{- $img := .Values.inCluster.image -}}
-{{- printf "%s:%s" $img.repository $img.tag }}{{ with $img.digest }}@{{ . }}{{ end }}
-{{- end }}
-
 {{/* database.password: explicit value, else the one already in the cluster, else a new random one (first install only). */}}
 {{- define "database.password" -}}
 {{- if .Values.auth.password -}}
@@ -88,7 +61,5 @@ helm.sh/chart: {{ include "database.chart" . }}
 {{- if and .Values.auth.existingSecret .Values.auth.password -}}
   {{- $errors = append $errors "database.auth: set existingSecret or password, not both" -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}

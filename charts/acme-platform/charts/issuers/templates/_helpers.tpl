@@ -1,19 +1,3 @@
-{{/* issuers.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "issuers.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* issuers.labels: the contract label set; issuers are TLS infrastructure, component "issuers". */}}
-{{- define "issuers.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: issuers
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ include "issuers.chart" . }}
-{{- end }}
-
 {{/* issuers.acmeSpec: the ACME block shared by both Let's Encrypt issuers (args: root context, issuer name, server). */}}
 {{- define "issuers.acmeSpec" -}}
 {{- $root := index . 0 -}}
@@ -55,7 +39,5 @@ acme:
 {{- if not (or $le.staging $le.production .Values.localCA.enabled) -}}
   {{- $errors = append $errors "issuers: every issuer is off; disable the subchart instead (issuers.enabled=false)" -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}

@@ -8,30 +8,14 @@ acme-metrics
 {{ include "metrics-collector.serviceName" . }}-headless
 {{- end }}
 
-{{/* metrics-collector.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "metrics-collector.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* metrics-collector.selectorLabels: the stable subset used in selectors. */}}
+{{/* metrics-collector.selectorLabels: acme-lib's, with the contract's component "metrics" (not the chart name), which selectors already installed use. */}}
 {{- define "metrics-collector.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: metrics
+{{- include "acme-lib.selectorLabelsFor" (dict "ctx" . "component" "metrics") }}
 {{- end }}
 
-{{/* metrics-collector.labels: the full contract label set for every object. */}}
+{{/* metrics-collector.labels: acme-lib's full set, component "metrics", version the deployed image tag. */}}
 {{- define "metrics-collector.labels" -}}
-{{ include "metrics-collector.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ include "metrics-collector.chart" . }}
-{{- end }}
-
-{{/* metrics-collector.image: repository:tag, plus @digest when pinned. */}}
-{{- define "metrics-collector.image" -}}
-{{- printf "%s:%s" .Values.image.repository .Values.image.tag }}{{ with .Values.image.digest }}@{{ . }}{{ end }}
+{{- include "acme-lib.labelsFor" (dict "ctx" . "component" "metrics" "version" (include "acme-lib.imageTag" .)) }}
 {{- end }}
 
 {{/* metrics-collector.dataDir: where the claimed volume is mounted in the collector container. */}}
@@ -54,7 +38,5 @@ helm.sh/chart: {{ include "metrics-collector.chart" . }}
 {{- if gt (int .Values.replicas) 1 -}}
   {{- $errors = append $errors (printf "metrics-collector.replicas: %d, but the collector runs exactly 1: Pushgateway keeps each pushed group in the replica that received it, so a second replica serves a stale copy of every group re-pushed to the other; availability comes from the persisted state and a fast restart" (int .Values.replicas)) -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}

@@ -1,22 +1,6 @@
-{{/* observability.chart: chart name and version for the helm.sh/chart label. */}}
-{{- define "observability.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* observability.labels: the contract label set; these objects belong to no workload component. */}}
-{{- define "observability.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: observability
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/part-of: acme
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ include "observability.chart" . }}
-{{- end }}
-
 {{/* observability.operatorLabels: the labels above plus those Prometheus selects monitors and rules by. */}}
 {{- define "observability.operatorLabels" -}}
-{{ include "observability.labels" . }}
+{{ include "acme-lib.labelsFor" (dict "ctx" .) }}
 {{- with .Values.prometheusLabels }}
 {{ toYaml . }}
 {{- end }}
@@ -38,9 +22,7 @@ true
     {{- $errors = append $errors "observability.serviceMonitors.scrapeTimeout: must not exceed the interval (Prometheus rejects the scrape config)" -}}
   {{- end -}}
 {{- end -}}
-{{- if $errors -}}
-  {{- fail (printf "\n%s" (join "\n" $errors)) -}}
-{{- end -}}
+{{- include "acme-lib.failOnErrors" (dict "chart" .Chart.Name "messages" $errors) -}}
 {{- end }}
 
 {{/* observability.seconds: a Prometheus duration like 30s, 2m or 500ms in whole seconds. */}}
