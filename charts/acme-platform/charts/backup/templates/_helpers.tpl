@@ -1,11 +1,3 @@
-{{/* backup.containerSecurityContext: what Pod Security "restricted" asks of every container. */}}
-{{- define "backup.containerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-capabilities:
-  drop: ["ALL"]
-{{- end }}
-
 {{/* backup.ephemeralRequest: ephemeral storage one backup pod uses, in Mi: the scratch emptyDir (Ki to Ti), the 64Mi /tmp and the logs of its two containers (64Mi each: the kubelet keeps at most 5 x 10Mi per container). Takes the scratch size. */}}
 {{- define "backup.ephemeralRequest" -}}
 {{- $number := regexFind "^[0-9]+" . | int64 -}}
@@ -55,7 +47,7 @@ containers:
     resources:
       {{- include "backup.resources" (dict "resources" $v.uploader.resources "scratchSize" .scratchSize) | nindent 6 }}
     securityContext:
-      {{- include "backup.containerSecurityContext" . | nindent 6 }}
+      {{- include "acme-lib.containerSecurityContext" . | nindent 6 }}
     volumeMounts:
       - name: scripts
         mountPath: /scripts
@@ -198,7 +190,7 @@ time zones in the schedule are refused; use the timeZone value
   resources:
     {{- include "backup.resources" (dict "resources" $v.pgDump.resources "scratchSize" $v.pgDump.scratchSize) | nindent 4 }}
   securityContext:
-    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+    {{- include "acme-lib.containerSecurityContext" . | nindent 4 }}
   volumeMounts:
     - name: scripts
       mountPath: /scripts
@@ -230,7 +222,7 @@ time zones in the schedule are refused; use the timeZone value
   resources:
     {{- include "backup.resources" (dict "resources" $e.resources "scratchSize" $e.scratchSize) | nindent 4 }}
   securityContext:
-    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+    {{- include "acme-lib.containerSecurityContext" . | nindent 4 }}
   volumeMounts:
     - name: backup
       mountPath: /backup
@@ -320,7 +312,7 @@ time zones in the schedule are refused; use the timeZone value
   resources:
     {{- include "backup.resources" (dict "resources" $d.resources "scratchSize" $d.scratchSize) | nindent 4 }}
   securityContext:
-    {{- include "backup.containerSecurityContext" . | nindent 4 }}
+    {{- include "acme-lib.containerSecurityContext" . | nindent 4 }}
   volumeMounts:
     - name: scripts
       mountPath: /scripts
