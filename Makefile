@@ -94,6 +94,10 @@ pytest: deps venv backup-deps collector-deps ## run the Python test suite withou
 .PHONY: test
 test: lint unittest test-rules test-render pytest e2e ## every test: lint, unittest, alert-rule tests, test-render, pytest, e2e
 
+.PHONY: mutation
+mutation: deps venv ## mutation score of the render checks, smoke checks and NetworkPolicy evaluator against tests/mutation/baseline.json (PACKAGES="render smoke netpol", UPDATE=1 rewrites the baseline)
+	@$(PY) tests/mutation/mutation_ratchet.py $(if $(UPDATE),--update-baseline) $(PACKAGES)
+
 .PHONY: demo
 demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
 	@$(HARNESS) demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
