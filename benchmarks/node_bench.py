@@ -1,5 +1,6 @@
 """Real-node benchmark: sandbox up and down (median of N rounds on a port of its own), and, when
-the local cluster runs, the join: containerd, pause image, kubelet until the Node is Ready.
+the local cluster runs, the join: containerd, the local images, kubelet until the Node is Ready,
+kube-proxy, kube-router, then the cluster DNS and the edge until each is Available.
 
 Needs root. The join rounds use the clone's own node (ACME_CLUSTER_PORT) and leave it joined.
 
@@ -54,6 +55,8 @@ def join_round() -> None:
     state = join.join(settings, api)
     print(f"{'join (sandbox to Node Ready)':<46} {time.monotonic() - started:8.2f} s")
     print(f"{'  of which kubelet start to Ready':<46} {state.ready_after or 0:8.2f} s")
+    for name, seconds in state.available_after.items():
+        print(f"{'  ' + name + ' applied to Available':<46} {seconds:8.2f} s")
 
 
 def main() -> int:

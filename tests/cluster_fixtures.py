@@ -70,7 +70,7 @@ def deployed(cluster: ClusterSettings, api: client.ApiClient) -> SmokeSettings:
     if any(name not in installed for name in RELEASES):
         project = Project.discover()
         helmfile_apply(project, target_for("local"), cluster.context)
-    certs.ensure_tls_secrets(api, NAMESPACE, certs.load_or_create_ca(cluster.kubeconfig.parent / "ca"))
+    certs.ensure_tls_secrets(api, NAMESPACE, certs.load_or_create_ca(cluster.tls_ca_dir))
     settings = SmokeSettings(namespace=NAMESPACE)
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, NAMESPACE), settings, 120)
     assert not runner.failed(outcomes), "the deployed environment does not pass smoke before the test"

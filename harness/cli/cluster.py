@@ -76,7 +76,7 @@ def _cluster_certs(args: argparse.Namespace) -> int:
     from ..deploy.cluster.client import api_client
 
     settings = _cluster_settings()
-    ca = certs.load_or_create_ca(settings.kubeconfig.parent / "ca")
+    ca = certs.load_or_create_ca(settings.tls_ca_dir)
     made = certs.ensure_tls_secrets(api_client(settings.kubeconfig, settings.context), args.namespace, ca)
     print(f"certs: issued {', '.join(made) or 'nothing (all present)'}")
     return OK

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from ..checks.report import FORMATS
 from ..checks.run import failed
 from ..core.errors import HarnessError
-from ..core.project import LOCAL_ENV, RELEASES
+from ..core.project import LOCAL_ENV, RELEASES, Project
 from ..live.settings import HttpSettings, SmokeSettings
 from .base import FAILED, OK, command, existing_file, pairs, refuse, seconds, write_reports
 
@@ -27,7 +28,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     smoke.add_argument("--wait", type=seconds, default=0, metavar="SECONDS",
                        help="re-read the cluster until the checks pass or this time is up (right after a deploy)")
     smoke.add_argument("--data-plane", choices=("auto", "yes", "no"), default="auto",
-                       help="whether containers run (auto: no for local, yes otherwise); HTTP checks need one")
+                       help="whether containers run (auto: on local while its real node's edge serves, yes otherwise); "
+                            "HTTP checks need one")
     smoke.add_argument("--resolve", action="append", default=[], metavar="HOST=ADDRESS",
                        help="like curl --resolve, for the HTTP checks")
     smoke.add_argument("--ca-file", type=existing_file,
@@ -42,22 +44,30 @@ def _smoke(args: argparse.Namespace) -> int:
     # The cluster side (the kubernetes client among it) loads only for the commands that reach a cluster.
     from ..deploy.cluster.client import api_client, reachable
     from ..deploy.smoke import runner
-    from ..deploy.target import target_for
+    from ..deploy.node import lifecycle
+    from ..deploy.node.settings import NodeSettings
+    from ..deploy.target import data_plane, target_for
     from ..live import snapshot
 
     revisions = _revisions(args.expect_revision)
-    data_plane = args.data_plane == "yes" or (args.data_plane == "auto" and args.env != LOCAL_ENV)
-    refuse(bool(args.resolve or args.ca_file) and not data_plane,
+    # Local has a data plane only while its real node runs (then the edge's address and CA are found).
+    none = args.data_plane == "no" or (args.data_plane == "auto" and args.env == LOCAL_ENV
+                                       and not lifecycle.status(NodeSettings.from_env()).running)
+    refuse(bool(args.resolve or args.ca_file) and none,
            "--resolve/--ca-file: only the HTTP checks use them, and they need a data plane "
            f"(--data-plane {args.data_plane} on {args.env} means none; pass --data-plane yes when its containers run)")
     target = target_for(args.env, args.kubeconfig, args.context)
-    settings = SmokeSettings(
-        env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
-        data_plane=data_plane,
-        http=HttpSettings(resolve=pairs(args.resolve, "--resolve"), ca_file=str(args.ca_file) if args.ca_file else None))
     api = api_client(target.kubeconfig, target.context)
     if not reachable(api, timeout=5):
         raise HarnessError(f"{args.env}: API server not reachable (kubeconfig {target.kubeconfig or '$KUBECONFIG'})")
+    found = data_plane(Project.discover(), target, api) if args.data_plane == "auto" else {}
+    http = found.get("http") or HttpSettings()
+    if args.resolve or args.ca_file:
+        http = replace(http, resolve=pairs(args.resolve, "--resolve"),
+                       ca_file=str(args.ca_file) if args.ca_file else http.ca_file)
+    settings = SmokeSettings(
+        env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
+        data_plane=found.get("data_plane", args.data_plane == "yes"), http=http)
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only)
     write_reports(outcomes, args.format, args.output, {"junit": args.junit, "json": args.json})
     return FAILED if failed(outcomes) else OK

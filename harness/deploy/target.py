@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from kubernetes import config
+from kubernetes import client, config
 
 from .cluster.settings import ClusterSettings
+from .node import edge
 from ..core.errors import HarnessError
 from ..core.project import LOCAL_ENV, Project
 from ..render.helmfile import require_environment
@@ -63,3 +64,12 @@ def require_confirmation(target: Target, confirmed_context: str | None) -> str:
         raise HarnessError(f"{target.env}: refusing to deploy to kube context {context!r}; "
                            f"confirm with --confirm-context {context} (ENV=local uses the kwok cluster)")
     return context
+
+
+def data_plane(project: Project, target: Target, api: client.ApiClient) -> dict:
+    """SmokeSettings' `data_plane` and `http` for `target`: staging and production run containers;
+    local does once its real node's edge serves, and is then reached there."""
+    if not target.local:
+        return {"data_plane": True}
+    http = edge.http_settings(ClusterSettings.from_env(project), api)
+    return {"data_plane": True, "http": http} if http else {"data_plane": False}

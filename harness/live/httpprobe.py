@@ -37,12 +37,13 @@ def _tls_context(settings: HttpSettings) -> ssl.SSLContext:
 
 
 def fetch(url: str, settings: HttpSettings) -> Response:
-    """GET `url` without following redirects; connect to settings.resolve[host] when given."""
+    """GET `url` without following redirects; connect to settings.resolve[host] when given,
+    else to settings.connect_to when given, else to the host's own address."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     https = parts.scheme == "https"
     port = parts.port or (settings.https_port if https else settings.http_port)
-    address = settings.resolve.get(host, host)
+    address = settings.resolve.get(host, settings.connect_to or host)
     try:
         sock = socket.create_connection((address, port), timeout=settings.timeout)
     except OSError as err:

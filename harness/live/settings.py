@@ -35,6 +35,8 @@ class SmokeSettings:
 class HttpSettings:
     # host -> address to connect to instead of DNS (like curl --resolve), for pre-DNS checks.
     resolve: dict[str, str] = field(default_factory=dict)
+    # every other host's address (like curl --connect-to ::ADDRESS): the one edge all hosts share.
+    connect_to: str | None = None
     https_port: int = 443
     http_port: int = 80
     ca_file: str | None = None  # None: the system trust store

@@ -25,9 +25,14 @@ def _failure(done: Ran, environment: str, verb: str) -> ToolError:
     return ToolError(f"helmfile -e {environment} {verb} failed:\n  {done.tail(15, chr(10) + '  ')}")
 
 
-def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str]) -> tuple[bool, str]:
+def _state_values(values: Mapping[str, str]) -> list[str]:
+    return [arg for key, value in sorted(values.items()) for arg in ("--state-values-set", f"{key}={value}")]
+
+
+def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str],
+         state_values: Mapping[str, str] = {}) -> tuple[bool, str]:
     """(any change, diff text). Secrets are shown as digests, never as values."""
-    done = run([helmfile, "--environment", environment, "--kube-context", context,
+    done = run([helmfile, "--environment", environment, "--kube-context", context, *_state_values(state_values),
                 "diff", "--suppress-secrets", "--detailed-exitcode", "--context", "3"],
                cwd=cwd, env=env, timeout=600, what=f"helmfile -e {environment} diff")
     if done.returncode not in (0, DIFF_CHANGES):
@@ -35,9 +40,11 @@ def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping
     return done.returncode == DIFF_CHANGES, done.stdout.strip()
 
 
-def apply(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str]) -> None:
+def apply(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str],
+          state_values: Mapping[str, str] = {}) -> None:
     # No --file: helmfile finds helmfile.yaml(.gotmpl) in `cwd` itself.
-    done = run([helmfile, "--environment", environment, "--kube-context", context, "apply", "--suppress-secrets"],
+    done = run([helmfile, "--environment", environment, "--kube-context", context, *_state_values(state_values),
+                "apply", "--suppress-secrets"],
                cwd=cwd, env=env, timeout=900, what=f"helmfile -e {environment} apply")
     if not done.ok:
         raise _failure(done, environment, "apply")

@@ -18,7 +18,11 @@ from running import REPO_ROOT, stop
 from harness.core.project import Project
 from harness.deploy.images.contract import USES, Use, find_container, mismatches, pod_spec, reference
 from harness.deploy.images.index import Image
-from harness.deploy.images.values import write_overlay
+from harness.deploy.images.values import Placement, overlay as image_overlay, write_overlay
+from harness.deploy.node.agents import NODE_LABELS, NODE_TAINT
+
+# What the deploy path passes while the real node runs (harness/deploy/release/deploy.py).
+REAL_NODE = Placement(NODE_LABELS, ({**NODE_TAINT, "operator": "Equal"},))
 
 # The platform's local layer turns backups off (no object storage); the contract of the backup
 # job's containers is checked with them on.
@@ -29,7 +33,7 @@ BACKUP_ON = {"backup": {"enabled": True, "objectStorage": {"bucket": "acme-backu
 @pytest.fixture(scope="module")
 def overlay(images, tmp_path_factory) -> dict[str, Path]:
     directory = tmp_path_factory.mktemp("image-values")
-    paths = {path.stem: path for path in write_overlay(images, directory)}
+    paths = {path.stem: path for path in write_overlay(images, directory, REAL_NODE)}
     backup = directory / "backup-on.yaml"
     backup.write_text(yaml.safe_dump(BACKUP_ON))
     paths["backup-on"] = backup
@@ -53,6 +57,22 @@ def container_of(rendered, use: Use) -> tuple[dict, dict]:
     container = find_container(pod, use.container)
     assert container is not None, f"{use.kind}/{use.name} has no container {use.container}"
     return pod, container
+
+
+@pytest.mark.parametrize("use", USES, ids=[f"{u.image}-{u.name}-{u.container}" for u in USES])
+def test_workloads_with_a_placement_land_on_the_real_node(rendered, use) -> None:
+    pod, _ = container_of(rendered, use)
+    if use.placement is None:  # the chart offers none: its pods stay on the simulated nodes
+        assert "node.acme.dev/real" not in (pod.get("nodeSelector") or {})
+        return
+    assert pod["nodeSelector"] == NODE_LABELS
+    assert pod["tolerations"] == [{**NODE_TAINT, "operator": "Equal"}]
+
+
+def test_without_a_placement_the_layer_pins_images_only(images) -> None:
+    plain = image_overlay(images)
+    assert "nodeSelector" not in plain["acme-api"] and "tolerations" not in plain["acme-api"]
+    assert plain["acme-api"]["image"]["digest"] == images["api"].digest
 
 
 def test_every_use_names_a_built_image(images) -> None:

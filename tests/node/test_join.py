@@ -6,7 +6,6 @@ Opt-in while the node does not yet carry the local environment: ACME_REAL_NODE=1
 from __future__ import annotations
 
 import ipaddress
-import os
 import time
 from typing import Iterator
 
@@ -14,23 +13,16 @@ import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from harness.deploy.cluster.lifecycle import REAL_NODE_ENV
-from harness.deploy.cluster.settings import ClusterSettings
-from harness.deploy.node import agents, cgroups, lifecycle
+from harness.deploy.node import agents, cgroups
 from harness.deploy.node.settings import NodeSettings
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(os.environ.get(REAL_NODE_ENV) != "1", reason=f"the real node is opt-in: {REAL_NODE_ENV}=1"),
-]
+pytestmark = pytest.mark.e2e
 NAMESPACE = "default"
 
 
 @pytest.fixture(scope="module")
-def node(cluster: ClusterSettings) -> NodeSettings:
-    settings = NodeSettings(cluster)
-    assert lifecycle.status(settings).running, "ACME_REAL_NODE=1 but the cluster started without its real node"
-    return settings
+def node(real_node: NodeSettings) -> NodeSettings:
+    return real_node
 
 
 def test_real_node_is_ready_and_simulated_nodes_stay_kwoks(api: client.ApiClient, node: NodeSettings) -> None:

@@ -4,6 +4,7 @@ and nothing inside it has a way out of the machine."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,26 @@ def test_node_has_no_route_out_of_the_machine(node: NodeSettings) -> None:
     for outside in (node.host_ip, "192.0.2.1"):
         refused = in_node(node, "ip", "route", "get", outside, "from", str(pod), "iif", node.bridge)
         assert refused.returncode != 0, f"a pod could reach {outside}: {refused.stdout}"
+
+
+@needs_root
+@pytest.mark.skipif(shutil.which("iptables") is None, reason="iptables comes with the kube-router family (make tools)")
+def test_only_replies_to_the_hosts_connections_leave_a_pod_for_the_host(node: NodeSettings) -> None:
+    pid = sandbox.holder(node)
+    assert pid is not None
+    network.admit_replies(node, pid)
+    network.admit_replies(node, pid)  # idempotent: one rule each, however often the node joins
+    rules = in_node(node, "iptables-save", "-t", "mangle").stdout
+    assert rules.count("CONNMARK --set-xmark") == 1 and rules.count("CONNMARK --restore-mark") == 1, rules
+    assert in_node(node, "ip", "rule", "show", "priority", str(network.HOST_REPLY_RULE_PRIORITY)).stdout.count("\n") == 1
+    pod = str(node.pod_network.network_address + 5)
+    mark = network.HOST_CONNECTION_MARK
+    # a reply carries the connection's mark back out of the pod: routed to the host end
+    reply = in_node(node, "ip", "route", "get", node.host_ip, "from", pod, "iif", node.bridge, "mark", mark)
+    assert reply.returncode == 0 and f"dev {node.node_link}" in reply.stdout, reply.stdout + reply.stderr
+    # the pod's own packets carry no mark: still nowhere beyond the node
+    own = in_node(node, "ip", "route", "get", node.host_ip, "from", pod, "iif", node.bridge)
+    assert own.returncode != 0, own.stdout
 
 
 @needs_root

@@ -100,3 +100,16 @@ def test_smoke_http_checks_probe_the_deployed_hosts(exposed, site):
     assert result.status is Status.FAIL
     assert result.findings[0].object.name == "api.staging.acme.com"
     assert "TLS verification failed" in result.findings[0].message
+
+
+def test_connect_to_sends_every_host_to_one_address_and_resolve_still_wins(exposed, site):
+    # The real node's edge: one address for every public host, like a load balancer's.
+    edge = replace(site.settings, resolve={}, connect_to="127.0.0.1")
+    settings = SmokeSettings(data_plane=True, http=edge)
+    for check in (c for c in all_checks(Subject.SNAPSHOT) if c.id.startswith("http.")):
+        assert run_smoke(exposed, settings, [check])[0].status is Status.PASS, check.id
+    # an explicit --resolve entry for a host beats connect_to: here an address nothing listens on
+    misrouted = replace(edge, resolve={"api.acme.com": "127.0.0.2"}, timeout=1.0)
+    check = next(c for c in all_checks(Subject.SNAPSHOT) if c.id == "http.api-health")
+    result = run_smoke(exposed, SmokeSettings(data_plane=True, http=misrouted), [check])[0]
+    assert result.status is Status.FAIL and "127.0.0.2" in result.findings[0].message

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...core.yamlio import dump_yaml, load_yaml_file
 from ...tools.kwokctl import kwokctl
+from ..node.settings import NodeSettings
 from .settings import BINARY_FLAGS, ETCD_TOOL_OPTIONS, ClusterSettings
 
 
@@ -19,13 +20,18 @@ def write_config(settings: ClusterSettings) -> Path:
     """cluster/kwokctl.yaml plus the pinned etcdctl and etcdutl, which `kwokctl snapshot save|restore`
     run and would otherwise download: no flag names them, and kwokctl reads only the first
     KwokctlConfiguration it is given, so the absolute paths of this checkout go into a copy."""
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+    settings.generated_config.write_text(f"# Written by the harness from {settings.config_files[0].name}.\n"
+                                         + dump_yaml(config_document(settings)))
+    return settings.generated_config
+
+
+def config_document(settings: ClusterSettings) -> dict:
     config = deepcopy(load_yaml_file(settings.config_files[0]))
     config.setdefault("options", {}).update({option: str(settings.binary(name))
                                              for name, option in ETCD_TOOL_OPTIONS.items()})
-    settings.workdir.mkdir(parents=True, exist_ok=True)
-    settings.generated_config.write_text(f"# Written by the harness from {settings.config_files[0].name}.\n"
-                                         + dump_yaml(config))
-    return settings.generated_config
+    _reachable_from_the_node(config, NodeSettings(settings))
+    return config
 
 
 def create_args(settings: ClusterSettings) -> list[str]:
@@ -44,3 +50,13 @@ def create_args(settings: ClusterSettings) -> list[str]:
 def exists(settings: ClusterSettings) -> bool:
     """kwokctl keeps one directory per cluster; its config file marks a created cluster."""
     return settings.state_file.exists()
+
+
+def _reachable_from_the_node(config: dict, node: NodeSettings) -> None:
+    """Pods reach the API server as in any cluster, through the `kubernetes` Service: its endpoint
+    is the node's own address (where the node's relay listens), and the serving certificate names
+    the Service's cluster IP and that address. Harmless without a real node: nothing dials them."""
+    config["options"]["kubeApiserverCertSANs"] = [node.api_service_ip, node.node_ip]
+    config.setdefault("componentsPatches", []).append({
+        "name": "kube-apiserver",
+        "extraArgs": [{"key": "advertise-address", "value": node.node_ip}]})

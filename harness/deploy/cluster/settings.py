@@ -68,6 +68,11 @@ class ClusterSettings:
         return self.workdir / "clusters" / self.name / "kwok.yaml"
 
     @property
+    def tls_ca_dir(self) -> Path:
+        """The local CA that stands in for cert-manager (deploy/cluster/certs.py)."""
+        return self.kubeconfig.parent / "ca"
+
+    @property
     def nodes_file(self) -> Path:
         return self.project.root / "cluster" / "nodes.yaml"
 

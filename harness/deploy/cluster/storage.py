@@ -14,6 +14,14 @@ from ...core.errors import HarnessError
 from ...core.yamlio import load_yaml_file
 
 
+def volume_path(index: int) -> str:
+    return f"/var/lib/kwok-volumes/{index}"
+
+
+def volume_paths(storage_file: Path) -> list[str]:
+    return [volume_path(i) for i in range(1, int(load_yaml_file(storage_file)["volumes"]) + 1)]
+
+
 def storage_manifests(storage_file: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     spec = load_yaml_file(storage_file)
     cls = spec["storageClass"]
@@ -26,7 +34,7 @@ def storage_manifests(storage_file: Path) -> tuple[dict[str, Any], list[dict[str
         "apiVersion": "v1", "kind": "PersistentVolume",
         "metadata": {"name": f"{cls}-{i}", "labels": {"type": "kwok"}},
         "spec": {"storageClassName": cls, "capacity": {"storage": spec["size"]}, "accessModes": ["ReadWriteOnce"],
-                 "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": f"/var/lib/kwok-volumes/{i}"}},
+                 "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": volume_path(i)}},
     } for i in range(1, int(spec["volumes"]) + 1)]
     return storage_class, volumes
 

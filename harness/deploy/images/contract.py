@@ -22,13 +22,18 @@ class Use:
     name: str
     container: str
     values: str  # dotted path of the image block (repository, tag, digest) in the release's values
+    # dotted path of the block holding the workload's nodeSelector and tolerations ("" = top level);
+    # None: the chart offers no placement, the pods stay on the simulated nodes
+    placement: str | None = None
 
 
 USES = (
-    Use("api", "acme-api", "Deployment", "acme-api", "api", "image"),
-    Use("ui", "acme-ui", "Deployment", "acme-ui", "ui", "image"),
-    Use("postgres", "acme-platform", "StatefulSet", "acme-db", "postgresql", "database.inCluster.image"),
-    Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image"),
+    Use("api", "acme-api", "Deployment", "acme-api", "api", "image", placement=""),
+    Use("ui", "acme-ui", "Deployment", "acme-ui", "ui", "image", placement=""),
+    Use("postgres", "acme-platform", "StatefulSet", "acme-db", "postgresql", "database.inCluster.image",
+        placement="database.inCluster"),
+    Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image",
+        placement="metrics-collector"),
     Use("backup", "acme-platform", "CronJob", "acme-db-backup", "dump", "backup.pgDump.image"),
     Use("backup", "acme-platform", "CronJob", "acme-db-backup", "upload", "backup.uploader.image"),
     Use("backup", "acme-platform", "CronJob", "acme-restore-drill", "drill", "backup.restoreDrill.image"),

@@ -49,9 +49,29 @@ def _connects(host: str, port: int) -> bool:
         return False
 
 
+def _listens_inside(holder: int, port: int) -> bool:
+    """A TCP socket listening on `port` in the node's network namespace (/proc/<pid>/net/tcp is
+    the table of that process's namespace; state 0A is LISTEN)."""
+    try:
+        table = Path(f"/proc/{holder}/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return False
+    return any(f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port
+               for f in (line.split() for line in table))
+
+
 def pki_dir(settings: NodeSettings) -> Path:
     """kwokctl's PKI of the control plane: its CA signs the agents' client certificates."""
     return settings.cluster.workdir / "clusters" / settings.cluster.name / "pki"
+
+
+def agent_kubeconfig(settings: NodeSettings, agent: str, user: str, groups: tuple[str, ...] = ()) -> Path:
+    """`.cache/node/<agent>/kubeconfig`: a client certificate for `user`, dialling the API relay."""
+    pki = pki_dir(settings)
+    cert, key = credentials.client_certificate(pki, user, groups)
+    return credentials.write_kubeconfig(
+        settings.state_dir / agent / "kubeconfig", f"https://{settings.host_ip}:{settings.cluster.port}",
+        pki / "ca.crt", user, cert, key)
 
 
 def start_relay(settings: NodeSettings, holder: int) -> None:
@@ -59,6 +79,16 @@ def start_relay(settings: NodeSettings, holder: int) -> None:
     daemons.start(settings, holder, Daemon(
         "api-relay", [sys.executable, "-m", "harness.deploy.node.forward", settings.host_ip, str(port)],
         lambda: _connects(settings.host_ip, port), timeout=10, in_sandbox=False,
+        env={"PYTHONPATH": str(settings.cluster.project.root)}))
+
+
+def start_pod_relay(settings: NodeSettings, holder: int) -> None:
+    """The `kubernetes` Service's endpoint (the API server advertises the node's address), inside."""
+    port = settings.cluster.port
+    daemons.start(settings, holder, Daemon(
+        "api-pod-relay", [sys.executable, "-m", "harness.deploy.node.forward", settings.node_ip, str(port),
+                          settings.host_ip],
+        lambda: bool(daemons.pid_of(settings, "api-pod-relay")) and _listens_inside(holder, port), timeout=10,
         env={"PYTHONPATH": str(settings.cluster.project.root)}))
 
 
@@ -89,7 +119,8 @@ def start_containerd(settings: NodeSettings, holder: int) -> None:
         lambda: in_sandbox(holder, CONTAINERD_SOCKET).is_socket(), env=env))
     for name, image in sorted(images.items()):
         try:
-            ctr.import_image(Path(binary(settings, "ctr")), holder, CONTAINERD_SOCKET, image.archive, name)
+            ctr.import_image(Path(binary(settings, "ctr")), holder, CONTAINERD_SOCKET, image.archive, name,
+                             image.ref, f"{image.repository}@{image.digest}")
         except ToolError as err:
             raise HarnessError(f"node: {err}") from None
 
@@ -98,14 +129,11 @@ def start_kubelet(settings: NodeSettings, holder: int, api: client.ApiClient) ->
     """kubelet with its own client certificate; returns once the Node is Ready."""
     if daemons.pid_of(settings, "kubelet") is not None and node_ready(api, settings.name):
         return
-    pki = pki_dir(settings)
-    cert, key = credentials.client_certificate(pki, f"system:node:{settings.name}", ("system:nodes",))
-    kubeconfig = credentials.write_kubeconfig(
-        settings.state_dir / "kubelet" / "kubeconfig", f"https://{settings.host_ip}:{settings.cluster.port}",
-        pki / "ca.crt", f"system:node:{settings.name}", cert, key)
+    kubeconfig = agent_kubeconfig(settings, "kubelet", f"system:node:{settings.name}", ("system:nodes",))
     conf = settings.state_dir / "kubelet" / "config.yaml"
-    conf.write_text(config.kubelet_yaml(settings, pki / "ca.crt", settings.node_ip))
-    (settings.state_dir / "resolv.conf").write_text(f"nameserver {settings.node_ip}\n")
+    conf.write_text(config.kubelet_yaml(settings, pki_dir(settings) / "ca.crt", settings.cluster_dns))
+    # The cluster DNS answers the cluster's own names only: pods reach no resolver beyond the node.
+    (settings.state_dir / "resolv.conf").write_text("")
     labels = ",".join(f"{k}={v}" for k, v in NODE_LABELS.items())
     daemons.start(settings, holder, Daemon(
         "kubelet", [binary(settings, "kubelet"), "--config", str(conf), "--kubeconfig", str(kubeconfig),

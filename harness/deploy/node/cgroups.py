@@ -62,6 +62,25 @@ def tasks(parent: str) -> set[int]:
     return found
 
 
+def kill_pod(parent: str, pod_uid: str) -> int:
+    """SIGKILL every process of one pod (kubelet's cgroup `pod<uid>` under `parent`), as a crash
+    would: no SIGTERM, no preStop. Returns how many processes got the signal."""
+    pids: set[int] = set()
+    for hierarchy in hierarchies():
+        for cgroup in (hierarchy / parent).glob(f"kubepods/**/pod{pod_uid}"):
+            for member in _subtree(cgroup):
+                try:
+                    pids.update(int(p) for p in (member / "cgroup.procs").read_text().split())
+                except OSError:
+                    pass
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(pids)
+
+
 def remove(parent: str, timeout: float = 10) -> None:
     """SIGKILL whatever still runs under the parent, then rmdir its subtree in every hierarchy."""
     deadline = time.monotonic() + timeout

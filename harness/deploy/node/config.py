@@ -89,3 +89,19 @@ def kubelet_yaml(settings: NodeSettings, client_ca: Path, cluster_dns: str) -> s
         # The machine's disk is shared with its other clones: no image GC or eviction by disk level.
         "imageGCHighThresholdPercent": 100, "evictionHard": {"memory.available": "100Mi"},
     }, sort_keys=False)
+
+
+def kube_proxy_yaml(settings: NodeSettings, kubeconfig: Path) -> str:
+    """iptables mode inside the node's namespace. Every setting that would reach a kernel-wide
+    value is off: conntrack sizes and timeouts (0 leaves them as they are) and localhost
+    NodePorts (route_localnet)."""
+    return yaml.safe_dump({
+        "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
+        "clientConnection": {"kubeconfig": str(kubeconfig)},
+        "mode": "iptables", "hostnameOverride": settings.name, "clusterCIDR": str(settings.pod_network),
+        "bindAddress": settings.node_ip, "nodePortAddresses": [f"{settings.node_ip}/32"],
+        "healthzBindAddress": "127.0.0.1:10256", "metricsBindAddress": "127.0.0.1:10249",
+        "conntrack": {"maxPerCore": 0, "min": 0, "tcpEstablishedTimeout": "0s", "tcpCloseWaitTimeout": "0s",
+                      "udpTimeout": "0s", "udpStreamTimeout": "0s"},
+        "iptables": {"localhostNodePorts": False, "masqueradeAll": False},
+    }, sort_keys=False)

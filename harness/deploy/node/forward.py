@@ -2,8 +2,10 @@
 
 The control plane listens on 127.0.0.1 only (nothing of it is exposed on the machine's own
 interfaces); the node reaches it at the host end of its veth pair, an address only the node
-can route to. Run as `python -m harness.deploy.node.forward LISTEN_IP PORT` (the harness starts
-and stops it with the node); stdlib only, one coroutine pair per connection.
+can route to. Inside the node a second relay listens on the node's own address, the endpoint of
+the `kubernetes` Service, and forwards to the first: that is how pods reach the API server.
+Run as `python -m harness.deploy.node.forward LISTEN_IP PORT [TARGET_IP]` (the harness starts
+and stops both with the node); stdlib only, one coroutine pair per connection.
 """
 
 from __future__ import annotations
@@ -38,11 +40,11 @@ async def serve(listen_ip: str, port: int, target: str = "127.0.0.1") -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or not argv[1].isdigit():
-        print("usage: python -m harness.deploy.node.forward LISTEN_IP PORT", file=sys.stderr)
+    if len(argv) not in (2, 3) or not argv[1].isdigit():
+        print("usage: python -m harness.deploy.node.forward LISTEN_IP PORT [TARGET_IP]", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(argv[0], int(argv[1])))
+        asyncio.run(serve(argv[0], int(argv[1]), *argv[2:]))
     except OSError as err:
         print(f"error: cannot listen on {argv[0]}:{argv[1]}: {err.strerror}", file=sys.stderr)
         return 2

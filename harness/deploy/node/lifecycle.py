@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import cgroups, network, sandbox
 from .settings import NodeSettings
@@ -14,12 +14,16 @@ class NodeStatus:
     holder: int | None
     node_ip: str
     ready_after: float | None = None  # seconds from kubelet's start to the Node's Ready
+    # add-on Deployment -> seconds from its apply to Available
+    available_after: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         state = f"running (namespaces held by pid {self.holder})" if self.running else "absent"
         lines = [f"real node: {state}", f"node address: {self.node_ip}"]
         if self.ready_after is not None:
             lines.append(f"real node Ready: {self.ready_after:.1f} s after kubelet started")
+        lines += [f"{name} Available: {seconds:.1f} s after it was applied"
+                  for name, seconds in self.available_after.items()]
         return lines
 
 

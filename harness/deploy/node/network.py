@@ -83,3 +83,31 @@ def wait_gone(settings: NodeSettings, timeout: float = 5) -> None:
             iproute.change("link", "del", settings.host_link, what=f"removing the host end {settings.host_link}")
             return
         time.sleep(0.02)
+
+
+# A connection mark bit no agent uses (kube-proxy takes 0x4000 and 0x8000, kube-router 0x10000
+# to 0x30000): set on connections the host opens into the node.
+HOST_CONNECTION_MARK = "0x400000"
+HOST_REPLY_RULE_PRIORITY = 90
+
+
+def admit_replies(settings: NodeSettings, pid: int) -> None:
+    """Let pods answer connections the host opened (the edge's host ports): such connections are
+    marked where they enter (the veth), their replies carry the mark again when they leave a pod,
+    and only marked packets may use the node's main table, which routes to the host end. A pod's
+    own connections are never marked, so they still reach nothing beyond the node. Idempotent."""
+    mark = f"{HOST_CONNECTION_MARK}/{HOST_CONNECTION_MARK}"
+    rules = [
+        ("-i", settings.node_link, "-m", "conntrack", "--ctstate", "NEW", "-j", "CONNMARK", "--set-mark", mark),
+        ("-i", settings.bridge, "-j", "CONNMARK", "--restore-mark", "--mask", HOST_CONNECTION_MARK),
+    ]
+    lines = []
+    for rule in rules:
+        spec = " ".join(rule)
+        lines.append(f"iptables -t mangle -C PREROUTING {spec} 2>/dev/null || iptables -t mangle -A PREROUTING {spec}")
+    lines.append(f"ip rule show priority {HOST_REPLY_RULE_PRIORITY} | grep -q . || "
+                 f"ip rule add fwmark {mark} lookup main priority {HOST_REPLY_RULE_PRIORITY}")
+    try:
+        nsenter.run_inside(pid, "sh", "-ec", "\n".join(lines), what="routing the node's replies to the host")
+    except ToolError as err:
+        raise HarnessError(f"node: {err}") from None

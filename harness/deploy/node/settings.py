@@ -33,6 +33,11 @@ NODE_SYSCTLS = {
 POD_ROUTE_TABLE = 250
 
 
+# kube-apiserver's default --service-cluster-ip-range (kwokctl sets none): the `kubernetes`
+# Service takes its first address, the cluster DNS the tenth, as kubeadm clusters do.
+SERVICE_NETWORK = ipaddress.IPv4Network("10.0.0.0/24")
+
+
 @dataclass(frozen=True)
 class NodeSettings:
     cluster: ClusterSettings
@@ -63,6 +68,14 @@ class NodeSettings:
     @property
     def pod_network(self) -> ipaddress.IPv4Network:
         return ipaddress.IPv4Network(f"10.251.{self.index}.0/24")
+
+    @property
+    def api_service_ip(self) -> str:
+        return str(SERVICE_NETWORK.network_address + 1)
+
+    @property
+    def cluster_dns(self) -> str:
+        return str(SERVICE_NETWORK.network_address + 10)
 
     @property
     def bridge_ip(self) -> str:

@@ -7,6 +7,11 @@ import os
 
 from ..cluster.client import api_client
 from ..cluster.settings import ClusterSettings
+from ..images.index import load_index
+from ..images.values import Placement, write_overlay
+from ..node import lifecycle as node_lifecycle
+from ..node.agents import NODE_LABELS, NODE_TAINT
+from ..node.settings import NodeSettings
 from ...core.project import Project
 from ..pending import find_stuck, recover
 from ..target import Target
@@ -15,7 +20,21 @@ from ...tools import helmfile as helmfile_tool
 
 def helmfile_diff(project: Project, target: Target, context: str) -> tuple[bool, str]:
     """(any change, diff text). Secrets are shown as digests, never as values."""
-    return helmfile_tool.diff(project.tool("helmfile"), target.env, context, project.root, tool_env(project, target))
+    return helmfile_tool.diff(project.tool("helmfile"), target.env, context, project.root, tool_env(project, target),
+                              state_values(project, target))
+
+
+def state_values(project: Project, target: Target) -> dict[str, str]:
+    """`realNode`: while the local cluster's real node runs, the directory of the values that put
+    the local workloads on it (their images pinned by digest); the same for diff and apply."""
+    if not target.local:
+        return {}
+    node = NodeSettings(ClusterSettings.from_env(project))
+    if not node_lifecycle.status(node).running:
+        return {}
+    directory = node.state_dir / "values"
+    write_overlay(load_index(project), directory, Placement(NODE_LABELS, ({**NODE_TAINT, "operator": "Equal"},)))
+    return {"realNode": str(directory)}
 
 
 def tool_env(project: Project, target: Target) -> dict[str, str]:
@@ -33,5 +52,6 @@ def helmfile_apply(project: Project, target: Target, context: str) -> str:
     # A release an interrupted apply left pending would refuse this one (see deploy/pending.py).
     recovered = recover(project.tool("helm"), find_stuck(api_client(target.kubeconfig, context)), context, env,
                         target.local)
-    helmfile_tool.apply(project.tool("helmfile"), target.env, context, project.root, env)
+    helmfile_tool.apply(project.tool("helmfile"), target.env, context, project.root, env,
+                        state_values(project, target))
     return f"applied (recovered {', '.join(recovered)})" if recovered else "applied"

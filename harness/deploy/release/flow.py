@@ -23,7 +23,7 @@ from ...live import snapshot
 from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
 from ...live.settings import SETTLE_SECONDS, SmokeSettings
-from ..target import Target, require_confirmation, target_for
+from ..target import Target, data_plane, require_confirmation, target_for
 from . import preflight
 from .deploy import helmfile_apply, helmfile_diff, tool_env
 from .outcome import Exit, ReleaseRecord, Step
@@ -53,8 +53,8 @@ class _Run:
         self.api = api_client(self.target.kubeconfig, self.record.context)
         if not reachable(self.api, timeout=5):
             raise HarnessError(f"{options.env}: API server of context {self.record.context!r} not reachable")
-        self.settings = SmokeSettings(env=options.env, namespace=options.namespace, data_plane=not self.target.local,
-                                      cert_min_days=options.cert_min_days)
+        self.settings = SmokeSettings(env=options.env, namespace=options.namespace,
+                                      cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api))
 
     def step(self, name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
         self.log(f"release: {name} ...")
@@ -121,7 +121,7 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         record.after = dict(record.before)
 
     if run.target.local:  # the cert-manager stand-in: issue TLS Secrets for new Ingresses
-        ca_dir = ClusterSettings.from_env(project).kubeconfig.parent / "ca"
+        ca_dir = ClusterSettings.from_env(project).tls_ca_dir
         run.step("local TLS secrets", lambda: (True, "issued: " + (", ".join(certs.ensure_tls_secrets(
             run.api, options.namespace, certs.load_or_create_ca(ca_dir))) or "none needed"), ""))
 

@@ -1,0 +1,91 @@
+"""The add-on manifests the real node runs (cluster/addons): every placeholder filled, and each
+object shaped the way the charts' NetworkPolicies and the smoke checks rely on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.core.errors import HarnessError
+from harness.deploy.cluster.settings import ClusterSettings
+from harness.deploy.node import addons
+from harness.deploy.node.agents import NODE_LABELS, NODE_TAINT
+from harness.deploy.node.settings import NodeSettings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def node() -> NodeSettings:
+    return NodeSettings(ClusterSettings.from_env())
+
+
+def _filled(node: NodeSettings, name: str) -> list[dict]:
+    addon = next(a for a in addons.ADDONS if a.name == name)
+    values = {"node_ip": node.node_ip, "cluster_dns": node.cluster_dns,
+              "node_selector": '{"node.acme.dev/real": "true"}',
+              "tolerations": '[{"key": "node.acme.dev/real", "value": "true", "effect": "NoSchedule", '
+                             '"operator": "Equal"}]',
+              "base_image": "acme.local/pause:3.10.2", "binary": f"/cache/bin/{addon.binary}", "version": "v0"}
+    return [doc for doc in yaml.safe_load_all(addons.fill(addons.source(node, addon), values)) if doc]
+
+
+def _one(docs: list[dict], kind: str) -> dict:
+    [found] = [d for d in docs if d["kind"] == kind]
+    return found
+
+
+def test_dns_is_kube_dns_on_the_clusters_dns_address(node: NodeSettings) -> None:
+    docs = _filled(node, "coredns")
+    service, deployment = _one(docs, "Service"), _one(docs, "Deployment")
+    # the labels and namespace every chart's DNS egress rule names (acme-lib networkPolicyToDns)
+    assert (service["metadata"]["namespace"], service["metadata"]["name"]) == ("kube-system", "kube-dns")
+    assert service["spec"]["clusterIP"] == node.cluster_dns == "10.0.0.10"
+    assert deployment["spec"]["template"]["metadata"]["labels"] == {"k8s-app": "kube-dns"}
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["nodeSelector"] == NODE_LABELS and pod["tolerations"] == [{**NODE_TAINT, "operator": "Equal"}]
+    assert pod["volumes"][0]["hostPath"] == {"path": "/cache/bin/coredns", "type": "File"}
+    corefile = _one(docs, "ConfigMap")["data"]["Corefile"]
+    assert "forward" not in corefile, "pods must reach no resolver beyond the node"
+
+
+def test_edge_listens_on_the_nodes_address_with_the_labels_the_charts_admit(node: NodeSettings) -> None:
+    docs = _filled(node, "traefik")
+    deployment = _one(docs, "Deployment")
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    chart = yaml.safe_load((REPO / "charts" / "acme-api" / "values.yaml").read_text())["networkPolicy"]["edge"]
+    assert deployment["metadata"]["namespace"] == chart["namespace"]
+    assert chart["podLabels"].items() <= labels.items()
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    host_ports = {(p["hostIP"], p["hostPort"]) for p in container["ports"] if "hostPort" in p}
+    assert host_ports == {(node.node_ip, 80), (node.node_ip, 443)}
+    # the Ingresses' class and the Middleware their annotation names (traefik-redirect-https@kubernetescrd)
+    assert _one(docs, "IngressClass")["metadata"]["name"] == "traefik"
+    middleware = _one(docs, "Middleware")["metadata"]
+    assert f"{middleware['namespace']}-{middleware['name']}" == "traefik-redirect-https"
+
+
+def test_kube_router_user_is_bound(node: NodeSettings) -> None:
+    from harness.deploy.node.dataplane import KUBE_ROUTER_USER
+    binding = _one(_filled(node, "kube-router"), "ClusterRoleBinding")
+    assert binding["subjects"] == [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": KUBE_ROUTER_USER}]
+
+
+def test_an_unknown_placeholder_is_named(tmp_path: Path) -> None:
+    manifest = tmp_path / "x.yaml"
+    manifest.write_text("image: $base_image\nnode: $nodeip\n")
+    with pytest.raises(HarnessError, match=r"x.yaml has an unknown placeholder \$nodeip$"):
+        addons.fill(manifest, {"base_image": "pause"})
+    manifest.write_text("price: $5\n")
+    with pytest.raises(HarnessError, match=r"x.yaml: Invalid placeholder"):
+        addons.fill(manifest, {})
+
+
+def test_api_server_is_reachable_from_pods_through_the_kubernetes_service(node: NodeSettings) -> None:
+    from harness.deploy.cluster import kwokctl
+    config = kwokctl.config_document(node.cluster)
+    assert config["options"]["kubeApiserverCertSANs"] == ["10.0.0.1", node.node_ip]
+    [patch] = [p for p in config["componentsPatches"] if p["name"] == "kube-apiserver"]
+    assert patch["extraArgs"] == [{"key": "advertise-address", "value": node.node_ip}]
