@@ -1,0 +1,71 @@
+"""What the zero-downtime drills do to a workload while traffic flows: a rolling restart (what a
+new image does to the pods), an eviction of one pod (what a node drain does) and, as the control
+that shows the traffic would notice, a pod crashing while it serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from kubernetes import client
+
+from ..core.errors import HarnessError
+from .node import cgroups
+from .node.settings import NodeSettings
+
+
+def _deployment(api: client.ApiClient, namespace: str, name: str) -> client.V1Deployment:
+    return client.AppsV1Api(api).read_namespaced_deployment(name, namespace)
+
+
+def settled(api: client.ApiClient, namespace: str, name: str) -> bool:
+    """The rollout is done: the new template everywhere, every replica available, no old pod left."""
+    d = _deployment(api, namespace, name)
+    want = d.spec.replicas or 0
+    if (d.status.observed_generation or 0) < d.metadata.generation:
+        return False
+    if not (d.status.updated_replicas or 0) == (d.status.available_replicas or 0) == (d.status.replicas or 0) == want:
+        return False
+    return len(pods(api, namespace, name, include_terminating=True)) == want
+
+
+def wait_settled(api: client.ApiClient, namespace: str, name: str, timeout: float = 180) -> float:
+    started = time.monotonic()
+    while not settled(api, namespace, name):
+        if time.monotonic() - started > timeout:
+            raise HarnessError(f"{namespace}/{name} did not settle within {timeout:.0f} s")
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def pods(api: client.ApiClient, namespace: str, name: str, include_terminating: bool = False) -> list[client.V1Pod]:
+    selector = _deployment(api, namespace, name).spec.selector.match_labels
+    found = client.CoreV1Api(api).list_namespaced_pod(
+        namespace, label_selector=",".join(f"{k}={v}" for k, v in selector.items())).items
+    return [p for p in found if include_terminating or p.metadata.deletion_timestamp is None]
+
+
+def restart(api: client.ApiClient, namespace: str, name: str) -> None:
+    """`kubectl rollout restart`: a new pod template, so every pod is replaced by the rolling update."""
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat()
+    client.AppsV1Api(api).patch_namespaced_deployment(name, namespace, {"spec": {"template": {"metadata": {
+        "annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}}})
+
+
+def evict_one(api: client.ApiClient, namespace: str, name: str) -> str:
+    """Evict one pod through the Eviction API, as a drain does (the PodDisruptionBudget decides)."""
+    victim = pods(api, namespace, name)[0].metadata.name
+    body = client.V1Eviction(metadata=client.V1ObjectMeta(name=victim, namespace=namespace))
+    client.CoreV1Api(api).create_namespaced_pod_eviction(victim, namespace, body)
+    return victim
+
+
+def crash_one(api: client.ApiClient, namespace: str, name: str) -> str:
+    """The control: every process of one pod on the real node killed at once, while it is still an
+    endpoint (a force-delete would not do: the endpoint goes with the object, before the container)."""
+    victim = pods(api, namespace, name)[0]
+    node = NodeSettings.from_env()
+    if not cgroups.kill_pod(node.cgroup_parent, victim.metadata.uid):
+        raise HarnessError(f"{namespace}/{victim.metadata.name} has no process under the real node's cgroup "
+                           f"{node.cgroup_parent}: is it on the real node?")
+    return victim.metadata.name
