@@ -50,6 +50,7 @@ def _smoke(args: argparse.Namespace) -> int:
     from ..live import snapshot
 
     revisions = _revisions(args.expect_revision)
+    resolve = pairs(args.resolve, "--resolve")
     # Local has a data plane only while its real node runs (then the edge's address and CA are found).
     none = args.data_plane == "no" or (args.data_plane == "auto" and args.env == LOCAL_ENV
                                        and not lifecycle.status(NodeSettings.from_env()).running)
@@ -63,7 +64,7 @@ def _smoke(args: argparse.Namespace) -> int:
     found = data_plane(Project.discover(), target, api) if args.data_plane == "auto" else {}
     http = found.get("http") or HttpSettings()
     if args.resolve or args.ca_file:
-        http = replace(http, resolve=pairs(args.resolve, "--resolve"),
+        http = replace(http, resolve=resolve,
                        ca_file=str(args.ca_file) if args.ca_file else http.ca_file)
     settings = SmokeSettings(
         env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
