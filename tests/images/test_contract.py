@@ -19,10 +19,10 @@ from harness.core.project import Project
 from harness.deploy.images.contract import USES, Use, find_container, mismatches, pod_spec, reference
 from harness.deploy.images.index import Image
 from harness.deploy.images.values import Placement, overlay as image_overlay, write_overlay
-from harness.deploy.node.agents import NODE_LABELS, NODE_TAINT
+from harness.deploy.node.agents import NODE_LABELS, NODE_TOLERATION
 
 # What the deploy path passes while the real node runs (harness/deploy/release/deploy.py).
-REAL_NODE = Placement(NODE_LABELS, ({**NODE_TAINT, "operator": "Equal"},))
+REAL_NODE = Placement(NODE_LABELS, (NODE_TOLERATION,))
 
 # The platform's local layer turns backups off (no object storage); the contract of the backup
 # job's containers is checked with them on.
@@ -66,7 +66,7 @@ def test_workloads_with_a_placement_land_on_the_real_node(rendered, use) -> None
         assert "node.acme.dev/real" not in (pod.get("nodeSelector") or {})
         return
     assert pod["nodeSelector"] == NODE_LABELS
-    assert pod["tolerations"] == [{**NODE_TAINT, "operator": "Equal"}]
+    assert pod["tolerations"] == [NODE_TOLERATION]
 
 
 def test_without_a_placement_the_layer_pins_images_only(images) -> None:

@@ -11,7 +11,7 @@ import yaml
 from harness.core.errors import HarnessError
 from harness.deploy.cluster.settings import ClusterSettings
 from harness.deploy.node import addons
-from harness.deploy.node.agents import NODE_LABELS, NODE_TAINT
+from harness.deploy.node.agents import NODE_LABELS, NODE_TOLERATION
 from harness.deploy.node.settings import NodeSettings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_dns_is_kube_dns_on_the_clusters_dns_address(node: NodeSettings) -> None
     assert service["spec"]["clusterIP"] == node.cluster_dns == "10.0.0.10"
     assert deployment["spec"]["template"]["metadata"]["labels"] == {"k8s-app": "kube-dns"}
     pod = deployment["spec"]["template"]["spec"]
-    assert pod["nodeSelector"] == NODE_LABELS and pod["tolerations"] == [{**NODE_TAINT, "operator": "Equal"}]
+    assert pod["nodeSelector"] == NODE_LABELS and pod["tolerations"] == [NODE_TOLERATION]
     assert pod["volumes"][0]["hostPath"] == {"path": "/cache/bin/coredns", "type": "File"}
     corefile = _one(docs, "ConfigMap")["data"]["Corefile"]
     assert "forward" not in corefile, "pods must reach no resolver beyond the node"

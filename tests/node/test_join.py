@@ -42,7 +42,7 @@ def pause_pod(api: client.ApiClient, node: NodeSettings) -> Iterator[client.V1Po
     name = f"acme-pause-{int(time.time())}"
     body = {
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
-        "spec": {"nodeSelector": agents.NODE_LABELS, "tolerations": [{**agents.NODE_TAINT, "operator": "Equal"}],
+        "spec": {"nodeSelector": agents.NODE_LABELS, "tolerations": [agents.NODE_TOLERATION],
                  "terminationGracePeriodSeconds": 0,
                  "containers": [{"name": "pause", "image": agents.local_images(node)["pause"].ref,
                                  "imagePullPolicy": "Never",

@@ -15,7 +15,7 @@ from kubernetes import client
 from ...core.errors import HarnessError
 from ...tools import kubectl
 from ...tools.process import ToolError
-from .agents import NODE_LABELS, NODE_TAINT, binary, local_images
+from .agents import NODE_LABELS, NODE_TOLERATION, binary, local_images
 from .settings import NodeSettings
 
 
@@ -52,7 +52,7 @@ def placeholders(settings: NodeSettings, addon: Addon) -> dict[str, str]:
         "node_ip": settings.node_ip, "cluster_dns": settings.cluster_dns,
         # JSON is YAML: flow-style maps and lists drop into any indentation
         "node_selector": json.dumps(NODE_LABELS),
-        "tolerations": json.dumps([{**NODE_TAINT, "operator": "Equal"}]),
+        "tolerations": json.dumps([NODE_TOLERATION]),
         "base_image": local_images(settings)["pause"].ref,
         "binary": str(Path(binary(settings, addon.binary)).resolve()) if addon.binary else "",
         "version": _version(settings, addon.version_of) if addon.version_of else "",

@@ -23,6 +23,7 @@ CONTAINERD_SOCKET = "/run/containerd/containerd.sock"
 # someone's registry stays on the simulated nodes.
 NODE_LABELS = {"node.acme.dev/real": "true"}
 NODE_TAINT = {"key": "node.acme.dev/real", "value": "true", "effect": "NoSchedule"}
+NODE_TOLERATION = {**NODE_TAINT, "operator": "Equal"}
 
 
 def _tools(settings: NodeSettings) -> Path:

@@ -15,7 +15,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from ...core.errors import HarnessError
-from .agents import NODE_LABELS, NODE_TAINT, local_images
+from .agents import NODE_LABELS, NODE_TOLERATION, local_images
 from .settings import NodeSettings
 
 # The probe's image: the local backup image carries Python (for its S3 client) and nothing that listens.
@@ -68,7 +68,7 @@ def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, s
         "metadata": {"name": name, "namespace": namespace, "labels": {**labels, "acme.dev/wire-probe": "true"}},
         "spec": {
             "restartPolicy": "Never", "terminationGracePeriodSeconds": 0, "automountServiceAccountToken": False,
-            "nodeSelector": NODE_LABELS, "tolerations": [{**NODE_TAINT, "operator": "Equal"}],
+            "nodeSelector": NODE_LABELS, "tolerations": [NODE_TOLERATION],
             "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "runAsGroup": 65534,
                                 "seccompProfile": {"type": "RuntimeDefault"}},
             "containers": [{

@@ -10,7 +10,7 @@ from ..cluster.settings import ClusterSettings
 from ..images.index import load_index
 from ..images.values import Placement, write_overlay
 from ..node import lifecycle as node_lifecycle
-from ..node.agents import NODE_LABELS, NODE_TAINT
+from ..node.agents import NODE_LABELS, NODE_TOLERATION
 from ..node.settings import NodeSettings
 from ...core.project import Project
 from ..pending import find_stuck, recover
@@ -33,7 +33,7 @@ def state_values(project: Project, target: Target) -> dict[str, str]:
     if not node_lifecycle.status(node).running:
         return {}
     directory = node.state_dir / "values"
-    write_overlay(load_index(project), directory, Placement(NODE_LABELS, ({**NODE_TAINT, "operator": "Equal"},)))
+    write_overlay(load_index(project), directory, Placement(NODE_LABELS, (NODE_TOLERATION,)))
     return {"realNode": str(directory)}
 
 
