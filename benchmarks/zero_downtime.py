@@ -13,23 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.core.errors import HarnessError  # noqa: E402
-from harness.core.project import Project  # noqa: E402
 from harness.deploy import drills  # noqa: E402
 from harness.deploy.cluster.client import api_client, reachable  # noqa: E402
 from harness.deploy.cluster.settings import ClusterSettings  # noqa: E402
 from harness.deploy.node import lifecycle  # noqa: E402
 from harness.deploy.node.settings import NodeSettings  # noqa: E402
-from harness.deploy.traffic import Traffic  # noqa: E402
 
 NAMESPACE = "acme"
-URLS = ["https://www.acme.com/", "https://api.acme.com/v1/items"]
 DRILLS = [("rollout acme-ui", drills.restart, "acme-ui"), ("rollout acme-api", drills.restart, "acme-api"),
           ("evict one acme-ui pod", drills.evict_one, "acme-ui")]
 CONTROL = ("control: one acme-ui pod crashes", drills.crash_one, "acme-ui")
@@ -37,16 +33,8 @@ CONTROL = ("control: one acme-ui pod crashes", drills.crash_one, "acme-ui")
 
 def run(name: str, action, workload: str, api, node: NodeSettings, rate: int) -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        started = time.monotonic()
-        with Traffic(Project.discover(), URLS, rate, Path(scratch), edge_address=node.node_ip,
-                     ca_file=node.cluster.tls_ca_dir / "ca.crt") as traffic:
-            time.sleep(1)
-            action(api, NAMESPACE, workload)
-            time.sleep(1)
-            drills.wait_settled(api, NAMESPACE, workload)
-            time.sleep(3)
-        summaries = traffic.summary()
-    print(f"{name} ({time.monotonic() - started:.1f} s)")
+        summaries, seconds = drills.under_traffic(api, node, NAMESPACE, workload, action, rate, Path(scratch))
+    print(f"{name} ({seconds:.1f} s)")
     for summary in summaries:
         print(f"  {summary.line()}")
     return sum(s.failed for s in summaries)

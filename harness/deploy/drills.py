@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
+from typing import Callable
 
 from kubernetes import client
 
 from ..core.errors import HarnessError
+from ..core.project import Project
+from .traffic import Traffic, UrlSummary
 from .node import cgroups
 from .node.settings import NodeSettings
+
+URLS = ("https://www.acme.com/", "https://api.acme.com/v1/items")
+# after the rollout settles, so that requests to pods still shutting down are part of the run
+SETTLE_SECONDS = 3.0
+Drill = Callable[[client.ApiClient, str, str], object]
 
 
 def _deployment(api: client.ApiClient, namespace: str, name: str) -> client.V1Deployment:
@@ -69,3 +78,19 @@ def crash_one(api: client.ApiClient, namespace: str, name: str) -> str:
         raise HarnessError(f"{namespace}/{victim.metadata.name} has no process under the real node's cgroup "
                            f"{node.cgroup_parent}: is it on the real node?")
     return victim.metadata.name
+
+
+def under_traffic(api: client.ApiClient, node: NodeSettings, namespace: str, workload: str, drill: Drill,
+                  rate: int, workdir: Path) -> tuple[list[UrlSummary], float]:
+    """The drill on `workload` while a stream of `rate` requests/s runs through the node's edge to
+    both public hosts, from a second before it until the workload has settled and SETTLE_SECONDS
+    more. Returns the stream's summary per URL and how long it ran."""
+    started = time.monotonic()
+    with Traffic(Project.discover(), URLS, rate, workdir, edge_address=node.node_ip,
+                 ca_file=node.cluster.tls_ca_dir / "ca.crt") as traffic:
+        time.sleep(1)  # the stream runs before the disruption begins
+        drill(api, namespace, workload)
+        time.sleep(1)
+        wait_settled(api, namespace, workload)
+        time.sleep(SETTLE_SECONDS)
+    return traffic.summary(), time.monotonic() - started

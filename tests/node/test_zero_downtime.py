@@ -5,34 +5,22 @@ the stream does notice when serving pods die."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from harness.core.project import Project
 from harness.deploy import drills
 from harness.deploy.node.settings import NodeSettings
-from harness.deploy.traffic import Traffic, UrlSummary
+from harness.deploy.traffic import UrlSummary
 
 pytestmark = pytest.mark.e2e
 NAMESPACE = "acme"
-UI, API = "https://www.acme.com/", "https://api.acme.com/v1/items"
+UI, API = drills.URLS
 RATE = 20  # requests per second, spread over both URLs
-# after the rollout settles, so that requests to pods still shutting down are part of the run
-SETTLE = 3.0
 
 
 def _stream(workloads: NodeSettings, tmp_path: Path, action, api, workload: str) -> tuple[list[UrlSummary], float]:
-    started = time.monotonic()
-    with Traffic(Project.discover(), [UI, API], RATE, tmp_path, edge_address=workloads.node_ip,
-                 ca_file=workloads.cluster.tls_ca_dir / "ca.crt") as traffic:
-        time.sleep(1)  # the stream runs before the disruption begins
-        action(api, NAMESPACE, workload)
-        time.sleep(1)
-        drills.wait_settled(api, NAMESPACE, workload)
-        time.sleep(SETTLE)
-    return traffic.summary(), time.monotonic() - started
+    return drills.under_traffic(api, workloads, NAMESPACE, workload, action, RATE, tmp_path)
 
 
 def _assert_nothing_failed(summaries: list[UrlSummary], seconds: float) -> None:
