@@ -28,7 +28,8 @@ def _filled(node: NodeSettings, name: str) -> list[dict]:
               "node_selector": '{"node.acme.dev/real": "true"}',
               "tolerations": '[{"key": "node.acme.dev/real", "value": "true", "effect": "NoSchedule", '
                              '"operator": "Equal"}]',
-              "base_image": "acme.local/pause:3.10.2", "binary": f"/cache/bin/{addon.binary}", "version": "v0"}
+              "base_image": "acme.local/pause:3.10.2", "binary": f"/cache/bin/{addon.binary}", "version": "v0",
+              "config_files": '{"prometheus.yml": "scrape_configs: []\\n"}', "config_checksum": "c0ffee", "port": "9090"}
     return [doc for doc in yaml.safe_load_all(addons.fill(addons.source(node, addon), values)) if doc]
 
 
@@ -65,6 +66,33 @@ def test_edge_listens_on_the_nodes_address_with_the_labels_the_charts_admit(node
     assert _one(docs, "IngressClass")["metadata"]["name"] == "traefik"
     middleware = _one(docs, "Middleware")["metadata"]
     assert f"{middleware['namespace']}-{middleware['name']}" == "traefik-redirect-https"
+
+
+def test_prometheus_runs_where_the_charts_admit_scrapes_with_its_generated_configuration(node: NodeSettings) -> None:
+    docs = _filled(node, "prometheus")
+    deployment = _one(docs, "Deployment")
+    chart = yaml.safe_load((REPO / "charts" / "acme-api" / "values.yaml").read_text())["networkPolicy"]["monitoring"]
+    assert deployment["metadata"]["namespace"] == chart["namespace"]
+    assert _one(docs, "ConfigMap")["data"] == {"prometheus.yml": "scrape_configs: []\n"}
+    pod = deployment["spec"]["template"]
+    assert pod["metadata"]["annotations"] == {"acme.dev/config-checksum": "c0ffee"}
+    assert pod["spec"]["nodeSelector"] == NODE_LABELS and pod["spec"]["tolerations"] == [NODE_TOLERATION]
+    [container] = pod["spec"]["containers"]
+    assert "--config.file=/etc/prometheus/prometheus.yml" in container["command"]
+    assert [(p["hostIP"], p["hostPort"]) for p in container["ports"]] == [(node.node_ip, 9090)]
+    # service discovery lists what the generated jobs select: endpoints/endpointslices, services, pods
+    [role] = [d for d in docs if d["kind"] == "ClusterRole"]
+    resources = {r for rule in role["rules"] for r in rule["resources"]}
+    assert {"endpoints", "endpointslices", "services", "pods"} <= resources
+
+
+def test_prometheus_placeholders_are_the_local_environments_checked_configuration(node: NodeSettings,
+                                                                                  monkeypatch) -> None:
+    from harness.deploy.node import monitoring
+    monkeypatch.setattr(monitoring, "config_files", lambda settings: {"prometheus.yml": "a: 1\n"})
+    values = monitoring.placeholders(node)
+    assert yaml.safe_load(values["config_files"]) == {"prometheus.yml": "a: 1\n"}
+    assert values["port"] == "9090" and len(values["config_checksum"]) == 64
 
 
 def test_kube_router_user_is_bound(node: NodeSettings) -> None:

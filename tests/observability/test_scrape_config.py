@@ -97,6 +97,22 @@ def test_promtool_refuses_what_prometheus_would(local, tmp_path):
         prometheus_files.check(pinned_tool("promtool"), config)
 
 
+def test_the_flat_layout_a_configmap_holds_passes_promtool(local):
+    """The real node's Prometheus mounts one ConfigMap: every rule file beside prometheus.yml."""
+    files = prometheus_files.checked_contents(pinned_tool("promtool"), manifests(local), Options())
+    names = [f"acme-acme-{name}.yaml" for name in ("api", "backups", "certificates", "workloads")]
+    assert sorted(files) == sorted([*names, "prometheus.yml"])
+    assert yaml.safe_load(files["prometheus.yml"])["rule_files"] == names
+    assert yaml.safe_load(files["acme-acme-api.yaml"]) == {"groups": find(local, "PrometheusRule", "acme-api")["spec"]["groups"]}
+
+
+def test_flat_files_promtool_refuses_are_never_returned(local):
+    documents = copy.deepcopy(local)
+    find(documents, "PrometheusRule", "acme-api")["spec"]["groups"][0]["rules"][0]["expr"] = "rate(x[5m]"
+    with pytest.raises(HarnessError, match=r"promtool check config .*prometheus.yml: .*acme-acme-api.yaml"):
+        prometheus_files.checked_contents(pinned_tool("promtool"), manifests(documents), Options())
+
+
 def _broken(local: list[dict], kind: str, name: str, change) -> Manifests:
     documents = copy.deepcopy(local)
     change(find(documents, kind, name))

@@ -1,11 +1,13 @@
-"""The cluster add-ons the real node runs as pods: kube-router's RBAC, the cluster DNS and the
-edge (cluster/addons/*.yaml, with the node's addresses and the tool build's binaries filled in).
+"""The cluster add-ons the real node runs as pods: kube-router's RBAC, the cluster DNS, the edge and
+Prometheus (cluster/addons/*.yaml, with the node's addresses, the tool build's binaries and any
+generated configuration filled in).
 Applied server-side like the CRDs, so a second `up` changes nothing."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -15,6 +17,7 @@ from kubernetes import client
 from ...core.errors import HarnessError
 from ...tools import kubectl
 from ...tools.process import ToolError
+from . import monitoring
 from .agents import NODE_LABELS, NODE_TOLERATION, binary, local_images
 from .settings import NodeSettings
 
@@ -25,12 +28,16 @@ class Addon:
     binary: str | None = None      # a tool build's binary the pod runs
     version_of: str | None = None  # tools/<family>/tool.env whose VERSION the manifest names
     deployment: tuple[str, str] | None = None  # (namespace, name) that must become Available
+    # more placeholders, computed when the add-on is applied (a configuration generated for it)
+    more: Callable[[NodeSettings], dict[str, str]] | None = None
 
 
 ADDONS = (
     Addon("kube-router"),
     Addon("coredns", binary="coredns", version_of="coredns", deployment=("kube-system", "coredns")),
     Addon("traefik", binary="traefik", version_of="traefik", deployment=("traefik", "traefik")),
+    Addon("prometheus", binary="prometheus", version_of="promtool", deployment=("monitoring", "prometheus"),
+          more=monitoring.placeholders),
 )
 
 
@@ -56,6 +63,7 @@ def placeholders(settings: NodeSettings, addon: Addon) -> dict[str, str]:
         "base_image": local_images(settings)["pause"].ref,
         "binary": str(Path(binary(settings, addon.binary)).resolve()) if addon.binary else "",
         "version": _version(settings, addon.version_of) if addon.version_of else "",
+        **(addon.more(settings) if addon.more else {}),
     }
 
 
