@@ -34,9 +34,10 @@ USES = (
         placement="database.inCluster"),
     Use("pushgateway", "acme-platform", "StatefulSet", "acme-metrics", "collector", "metrics-collector.image",
         placement="metrics-collector"),
-    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "dump", "backup.pgDump.image"),
-    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "upload", "backup.uploader.image"),
-    Use("backup", "acme-platform", "CronJob", "acme-restore-drill", "drill", "backup.restoreDrill.image"),
+    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "dump", "backup.pgDump.image", placement="backup.job"),
+    Use("backup", "acme-platform", "CronJob", "acme-db-backup", "upload", "backup.uploader.image", placement="backup.job"),
+    Use("backup", "acme-platform", "CronJob", "acme-restore-drill", "drill", "backup.restoreDrill.image",
+        placement="backup.job"),
 )
 
 

@@ -25,6 +25,14 @@ automountServiceAccountToken: false
 {{- with $v.job.priorityClassName }}
 priorityClassName: {{ . }}
 {{- end }}
+{{- with $v.job.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.job.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 securityContext:
   {{- include "acme-lib.podSecurityContextFor" (dict "user" $v.job.runAsUser "group" $v.job.runAsUser "fsGroup" $v.job.runAsUser) | nindent 2 }}
 {{- if .containers }}
