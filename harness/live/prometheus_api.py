@@ -55,6 +55,20 @@ def series_count(base_url: str, expr: str) -> int:
     return len(data.get("result") or [])
 
 
+def value(base_url: str, expr: str) -> float | None:
+    """The one number an aggregating instant query answers now; None when it answers no series
+    (a sum over series that do not exist yet), an error when it answers several."""
+    data = _get(base_url, "/api/v1/query", {"query": expr})
+    result = data.get("result")
+    if data.get("resultType") == "scalar":
+        return float(result[1])
+    if not result:
+        return None
+    if len(result) > 1:
+        raise PrometheusError(f"{expr}: {len(result)} series where one number was expected")
+    return float(result[0]["value"][1])
+
+
 def rule_states(base_url: str) -> list[RuleState]:
     """Every rule Prometheus has loaded, by group, with its evaluation health."""
     data = _get(base_url, "/api/v1/rules")

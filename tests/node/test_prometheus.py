@@ -11,6 +11,7 @@ from kubernetes import client
 
 from harness.deploy.node import monitoring
 from harness.deploy.node.settings import NodeSettings
+from harness.deploy.release import analysis
 from harness.live import prometheus_api
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +50,14 @@ def test_the_api_latency_histogram_is_scraped_per_pod(api, workloads: NodeSettin
     while prometheus_api.series_count(url, expr) < _ready_pods(api, "api"):
         assert time.monotonic() < deadline, f"{expr}: fewer pods than the ready API pods after {DEADLINE} s"
         time.sleep(2)
+
+
+def test_a_release_analysis_measures_the_stable_track(workloads: NodeSettings) -> None:
+    """The analysis' queries are valid on the real series; the stable's probes never count as requests."""
+    metrics = analysis.measure(monitoring.base_url(workloads), "acme-api", "5m")
+    assert metrics.requests >= 0 and metrics.errors >= 0 and metrics.errors <= metrics.requests
+    with pytest.raises(Exception, match=r"analysis of acme-api: Prometheus: .*parse error"):
+        analysis.measure(monitoring.base_url(workloads), "acme-api", "5 minutes")
 
 
 def test_the_charts_rules_load_and_none_fails(workloads: NodeSettings) -> None:

@@ -1,0 +1,131 @@
+"""The judgement of one progressive-delivery step: a canary's (or a new colour's) error rate and
+p99 latency over the step's interval against absolute thresholds and against the stable track,
+plus the smoke checks against its own Service. Pure: the numbers come in, a decision with every
+number it was based on goes out, so the release report can show why and the tests can hold it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ...core.errors import HarnessError
+from ...live import prometheus_api
+
+# Probes are answered by every pod whether it serves well or not: they would dilute the error rate.
+REQUESTS = 'http_server_request_duration_seconds{kind}{{service="{service}",http_route!~"/healthz/.*"}}'
+
+
+class Verdict(Enum):
+    PROCEED = "proceed"  # the next step (or promotion after the last)
+    ABORT = "abort"      # weight back to 0, the canary rolled back
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_error_rate: float = 0.01          # absolute, fraction of requests answered 5xx
+    max_p99_seconds: float = 0.5          # absolute
+    max_error_rate_increase: float = 0.01  # over the stable track's, in fraction points
+    max_p99_ratio: float = 1.5            # of the stable track's p99 ...
+    p99_slack_seconds: float = 0.05       # ... or its p99 plus this, whichever is larger (ms-scale p99s are noisy)
+    min_requests: int = 20                # fewer canary requests in the interval cannot be judged
+
+
+@dataclass(frozen=True)
+class TrackMetrics:
+    """One track over the interval, as Prometheus answered."""
+
+    requests: float
+    errors: float
+    p99_seconds: float  # NaN when the track answered no request
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.requests if self.requests else 0.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    weight: int
+    verdict: Verdict
+    reasons: list[str] = field(default_factory=list)  # every failed criterion, with its numbers
+    canary: TrackMetrics | None = None
+    stable: TrackMetrics | None = None
+    smoke_failures: int = 0
+
+    def line(self) -> str:
+        numbers = ""
+        if self.canary is not None and self.stable is not None:
+            numbers = (f" canary {self.canary.requests:.0f} requests, {self.canary.error_rate:.2%} errors, "
+                       f"p99 {_ms(self.canary.p99_seconds)}; stable {self.stable.requests:.0f} requests, "
+                       f"{self.stable.error_rate:.2%} errors, p99 {_ms(self.stable.p99_seconds)};")
+        why = "; ".join(self.reasons) if self.reasons else "every criterion met"
+        return f"step {self.weight}%: {self.verdict.value}:{numbers} {why}"
+
+
+def _ms(seconds: float) -> str:
+    return "n/a" if math.isnan(seconds) else f"{seconds * 1000:.1f} ms"
+
+
+def parse_steps(text: str) -> list[int]:
+    """"10,50,100" -> [10, 50, 100]: integer weights in (0, 100], rising, the last 100."""
+    try:
+        steps = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise HarnessError(f"--steps: {text!r} is not a comma-separated list of integer weights, e.g. 10,50,100") from None
+    if any(not 0 < s <= 100 for s in steps):
+        raise HarnessError(f"--steps: every weight must be between 1 and 100 percent, got {text}")
+    if any(b <= a for a, b in zip(steps, steps[1:])):
+        raise HarnessError(f"--steps: weights must rise step by step, got {text}")
+    if steps[-1] != 100:
+        raise HarnessError(f"--steps: the last step must be 100 (the canary takes all traffic before promotion), got {text}")
+    return steps
+
+
+def queries(service: str, interval: str) -> dict[str, str]:
+    """requests, errors and p99 of one track's Service over the interval, in PromQL."""
+    count, bucket = REQUESTS.format(kind="_count", service=service), REQUESTS.format(kind="_bucket", service=service)
+    errors = count.replace("}", ',http_response_status_code=~"5.."}')
+    return {"requests": f"sum(increase({count}[{interval}]))",
+            "errors": f"sum(increase({errors}[{interval}]))",
+            "p99_seconds": f"histogram_quantile(0.99, sum by (le) (rate({bucket}[{interval}])))"}
+
+
+def decide(weight: int, canary: TrackMetrics, stable: TrackMetrics, thresholds: Thresholds,
+           smoke_failures: int = 0) -> Decision:
+    """PROCEED only when the smoke checks passed and every criterion holds; ABORT names each one that failed."""
+    t, reasons = thresholds, []
+    if smoke_failures:
+        reasons.append(f"{smoke_failures} smoke check(s) failed against the canary's Service")
+    if canary.requests < t.min_requests:
+        reasons.append(f"{canary.requests:.0f} canary requests in the interval, fewer than the {t.min_requests} "
+                       "needed to judge it")
+    else:
+        if canary.error_rate > t.max_error_rate:
+            reasons.append(f"error rate {canary.error_rate:.2%} above the absolute {t.max_error_rate:.2%}")
+        if canary.error_rate > stable.error_rate + t.max_error_rate_increase:
+            reasons.append(f"error rate {canary.error_rate:.2%} above the stable's {stable.error_rate:.2%} "
+                           f"+ {t.max_error_rate_increase:.2%}")
+        if math.isnan(canary.p99_seconds):
+            reasons.append("no p99 latency for the canary")
+        else:
+            if canary.p99_seconds > t.max_p99_seconds:
+                reasons.append(f"p99 {_ms(canary.p99_seconds)} above the absolute {_ms(t.max_p99_seconds)}")
+            if not math.isnan(stable.p99_seconds):
+                limit = max(stable.p99_seconds * t.max_p99_ratio, stable.p99_seconds + t.p99_slack_seconds)
+                if canary.p99_seconds > limit:
+                    reasons.append(f"p99 {_ms(canary.p99_seconds)} above {_ms(limit)} (the stable's "
+                                   f"{_ms(stable.p99_seconds)} x {t.max_p99_ratio:g}, at least + {_ms(t.p99_slack_seconds)})")
+    verdict = Verdict.ABORT if reasons else Verdict.PROCEED
+    return Decision(weight, verdict, reasons, canary, stable, smoke_failures)
+
+
+def measure(base_url: str, service: str, interval: str) -> TrackMetrics:
+    """One track's numbers from Prometheus: no series counts as no request and no error, no latency as NaN."""
+    q = queries(service, interval)
+    try:
+        requests, errors, p99 = (prometheus_api.value(base_url, q[key]) for key in ("requests", "errors", "p99_seconds"))
+    except prometheus_api.PrometheusError as err:
+        raise HarnessError(f"analysis of {service}: Prometheus: {err}") from None
+    return TrackMetrics(requests or 0.0, errors or 0.0, math.nan if p99 is None else p99)
