@@ -32,7 +32,7 @@ help: ## list every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
-tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes; the real node's stack with ACME_REAL_NODE=1) and the local images into the cache; link .tools/bin
+tools: ## build the pinned tools (helm 4/3, helmfile, plugins, kwok, etcd, Kubernetes, the real node's stack unless ACME_REAL_NODE=0) and the local images into the cache; link .tools/bin
 	@tools/build-tools.sh
 
 .PHONY: images
@@ -103,7 +103,7 @@ demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> sm
 	@$(HARNESS) demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
 
 .PHONY: cluster-up
-cluster-up: tools venv ## start the local kwok cluster (idempotent; kubeconfig at .cache/cluster/kubeconfig)
+cluster-up: tools venv ## start the local cluster: control plane, kwok nodes and, as root, one real node (ACME_REAL_NODE=0: not); idempotent; kubeconfig at .cache/cluster/kubeconfig
 	@$(HARNESS) cluster up
 
 .PHONY: cluster-down
@@ -115,12 +115,14 @@ smoke: venv ## smoke-check the releases deployed to ENV (default local); reports
 	@$(HARNESS) smoke --env $(ENV) --junit $(REPORTS)/smoke-$(ENV).xml --json $(REPORTS)/smoke-$(ENV).json
 
 .PHONY: e2e
-e2e: deps tools venv ## cluster tests: start the cluster if needed, validate every rendered object against its API server (CRDs included), pytest -m e2e; stop it if this target started it
+e2e: deps tools venv ## cluster tests: the simulated nodes' suites and the schema validation first, then the real node joins and tests/node runs on it (ACME_REAL_NODE=0: not); stops the cluster if this target started it
 	@started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; \
-	$(HARNESS) cluster up; rc=0; \
+	ACME_REAL_NODE=0 $(HARNESS) cluster up; $(HARNESS) node down >/dev/null; rc=0; \
 	$(HARNESS) check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
-	if [ $$rc -eq 0 ]; then ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then ACME_REAL_NODE=0 ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e --ignore=tests/node || rc=$$?; fi; \
+	if [ $$rc -eq 0 ] && [ "$${ACME_REAL_NODE:-1}" != 0 ]; then \
+	  $(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e tests/node || rc=$$?; fi; \
 	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 

@@ -3,7 +3,7 @@ hosts (vegeta, --rate requests/s) during a rolling restart of acme-ui and of acm
 eviction of one acme-ui pod, --rounds times each; then the control, one acme-ui pod's processes
 killed at once (a crash). Prints requests, failures and p50/p99 per drill and URL.
 
-Needs the local environment deployed on the real node (ACME_REAL_NODE=1 make demo).
+Needs the local environment deployed on the real node (a root `make demo`).
 
 Usage: .venv/bin/python benchmarks/zero_downtime.py [--rounds 2] [--rate 20]
 """
@@ -50,7 +50,7 @@ def main() -> int:
         node = NodeSettings(cluster)
         api = api_client(cluster.kubeconfig, cluster.context) if cluster.kubeconfig.exists() else None
         if api is None or not reachable(api) or not lifecycle.status(node).running:
-            raise HarnessError("zero_downtime needs the local environment on the real node: ACME_REAL_NODE=1 make demo")
+            raise HarnessError("zero_downtime needs the local environment on the real node: make demo (as root)")
         failed = sum(run(name, action, workload, api, node, args.rate)
                      for _ in range(args.rounds) for name, action, workload in DRILLS)
         print(f"all drills: {failed} failed requests")

@@ -2,7 +2,7 @@
 # Builds the pinned tool families under tools/<family>/ into a cache outside the clone and
 # links every binary into .tools/bin. A family is rebuilt only when its go.mod, go.sum or
 # tool.env changes (the cache key is their hash), so a fresh clone reuses earlier builds.
-# Usage: tools/build-tools.sh [family ...]   (default: every family; the real node's with ACME_REAL_NODE=1)
+# Usage: tools/build-tools.sh [family ...]   (default: every family; ACME_REAL_NODE=0 leaves out the real node's)
 #
 # tools/<family>/tool.env sets VERSION, BINARIES, PACKAGES, LDFLAGS, VERSION_CHECK and optionally:
 #   CGO=1            build with cgo (default off: static binaries that need no C toolchain)
@@ -167,11 +167,11 @@ install_plugin() { # a Helm plugin dir with our own plugin.yaml (upstream's hook
 
 families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
-  # The real node's families are opt-in (tools/real-node.families says why).
-  opt_in=$(grep -v '^#' "$root/tools/real-node.families")
+  # ACME_REAL_NODE=0: a machine that runs no real node needs none of its families.
+  node_only=$(grep -v '^#' "$root/tools/real-node.families")
   for f in "$root"/tools/*/tool.env; do
     f=$(basename "$(dirname "$f")")
-    if [ "${ACME_REAL_NODE:-}" = 1 ] || ! grep -qx "$f" <<<"$opt_in"; then families+=("$f"); fi
+    if [ "${ACME_REAL_NODE:-1}" != 0 ] || ! grep -qx "$f" <<<"$node_only"; then families+=("$f"); fi
   done
 fi
 for family in "${families[@]}"; do build_family "$family"; done

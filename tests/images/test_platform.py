@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,11 @@ def test_postgres_initialises_serves_the_credentials_and_passes_its_probe(platfo
     try:
         wait_for_port(port, server, seconds=120)
         host_psql = sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))[-1]
+        # The port opens while the server still refuses sessions ("the database system is starting up").
+        deadline = time.monotonic() + 60
+        while subprocess.run([host_psql.parent / "pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port)]).returncode:
+            assert time.monotonic() < deadline and server.poll() is None, "postgres never accepted sessions"
+            time.sleep(0.2)
         query = subprocess.run([host_psql, "-X", "-Atc", "SELECT current_user, current_database()"],
                                env={"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "acme",
                                     "PGPASSWORD": "pw-from-secret", "PGDATABASE": "acme"},

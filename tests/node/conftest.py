@@ -1,16 +1,15 @@
-"""Fixtures of the real node's e2e tests: the node (opt-in, ACME_REAL_NODE=1) and the local
+"""Fixtures of the real node's e2e tests: the node (there unless ACME_REAL_NODE=0) and the local
 environment deployed onto it by the same helmfile apply as every other deploy."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from kubernetes import client
 
 from harness.deploy.cluster import certs
-from harness.deploy.cluster.lifecycle import REAL_NODE_ENV
+from harness.deploy.cluster.lifecycle import REAL_NODE_ENV, real_node_wanted
 from harness.deploy.cluster.settings import ClusterSettings
 from harness.core.project import Project
 from harness.deploy.node import lifecycle
@@ -25,16 +24,16 @@ WORKLOADS = (("Deployment", "acme-api"), ("Deployment", "acme-ui"), ("StatefulSe
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    wanted = os.environ.get(REAL_NODE_ENV) == "1"
+    wanted = real_node_wanted()
     for item in items:
         if "real_node" in item.fixturenames and not wanted:
-            item.add_marker(pytest.mark.skip(reason=f"the real node is opt-in: {REAL_NODE_ENV}=1"))
+            item.add_marker(pytest.mark.skip(reason=f"{REAL_NODE_ENV}=0: the cluster runs without its real node"))
 
 
 @pytest.fixture(scope="session")
 def real_node(cluster: ClusterSettings) -> NodeSettings:
     settings = NodeSettings(cluster)
-    assert lifecycle.status(settings).running, f"{REAL_NODE_ENV}=1 but the cluster started without its real node"
+    assert lifecycle.status(settings).running, "the cluster runs without its real node (root? `harness cluster up` says why)"
     return settings
 
 

@@ -1,7 +1,6 @@
 """The real node joined to the local control plane: kubelet registers it Ready, and a pod runs on
 it from the locally built pause image, inside the project's cgroup parent and pod network.
-Opt-in while the node does not yet carry the local environment: ACME_REAL_NODE=1 with a root
-`make e2e` (or `ACME_REAL_NODE=1 make cluster-up`, then `pytest -m e2e tests/node`)."""
+Part of a root `make e2e` (or `make cluster-up`, then `pytest -m e2e tests/node`)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from harness.deploy.node import agents, cgroups
+from harness.deploy.node import agents, cgroups, daemons, join
 from harness.deploy.node.settings import NodeSettings
 
 pytestmark = pytest.mark.e2e
@@ -67,3 +66,13 @@ def test_pod_runs_in_the_pod_network_and_the_projects_cgroup(pause_pod: client.V
     assert pause_pod.spec.node_name == node.name
     assert ipaddress.IPv4Address(pause_pod.status.pod_ip) in node.pod_network
     assert cgroups.tasks(node.cgroup_parent), f"no process under the cgroup parent {node.cgroup_parent}"
+
+
+def test_joining_again_keeps_every_daemon_running(api: client.ApiClient, node: NodeSettings) -> None:
+    """`cluster up` is idempotent: a second join restarts nothing (kube-proxy exits when its
+    configuration file is written, even with the same content)."""
+    names = ("containerd", "kubelet", "kube-proxy", "kube-router")
+    before = {name: daemons.pid_of(node, name) for name in names}
+    join.join(node, api)
+    time.sleep(2)  # kube-proxy's file watch acts within milliseconds of a write
+    assert {name: daemons.pid_of(node, name) for name in names} == before

@@ -17,7 +17,8 @@ from .ports import port_free
 from .settings import BINARY_FLAGS, ETCD_TOOL_OPTIONS, ClusterSettings
 
 
-# Opt-in until the real node runs every workload of the local environment end to end.
+# ACME_REAL_NODE=0 starts the simulated nodes only (a machine without the node's tools, or a
+# scale test that wants no real pods).
 REAL_NODE_ENV = "ACME_REAL_NODE"
 
 
@@ -36,7 +37,7 @@ class ClusterState:
 
 
 def real_node_wanted() -> bool:
-    return os.environ.get(REAL_NODE_ENV) == "1"
+    return os.environ.get(REAL_NODE_ENV, "1") != "0"
 
 
 def check_binaries(settings: ClusterSettings) -> None:

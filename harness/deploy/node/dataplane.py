@@ -32,7 +32,11 @@ def start_kube_proxy(settings: NodeSettings, holder: int) -> None:
     """Ready once its Service chains exist: Services then answer on their cluster IPs in the node."""
     kubeconfig = agent_kubeconfig(settings, "kube-proxy", KUBE_PROXY_USER)
     conf = settings.state_dir / "kube-proxy" / "config.yaml"
-    conf.write_text(config.kube_proxy_yaml(settings, kubeconfig))
+    text = config.kube_proxy_yaml(settings, kubeconfig)
+    # kube-proxy watches its configuration file and exits on any write to it, so a second
+    # `cluster up` must leave an unchanged file alone (it once left every Service without a proxy).
+    if not conf.exists() or conf.read_text() != text:
+        conf.write_text(text)
     daemons.start(settings, holder, Daemon(
         "kube-proxy", [binary(settings, "kube-proxy"), "--config", str(conf)],
         lambda: "KUBE-SERVICES" in _chains(holder, "nat"), timeout=60, env=_path_env(settings)))

@@ -21,13 +21,14 @@ from .settings import NodeSettings
 # The probe's image: the local backup image carries Python (for its S3 client) and nothing that listens.
 PROBE_IMAGE = "backup"
 CONNECT_TIMEOUT = 2.0
+NEVER_READY_PORT = 1  # nothing in the probe listens
 # kube-router adds a new pod's address to the policies' ipsets on the pod's event, so a connection
 # opened before that is judged as from an unknown source. Probes without any wait passed in every
 # run here; the second covers a kube-router slowed by a loaded machine.
 POLICY_SYNC_SECONDS = 1.0
 # Run inside the pod: one JSON line in, one JSON object (name -> "open" or why not) to the termination log.
 SCRIPT = r"""
-import json, socket, struct, sys, time
+import concurrent.futures, json, socket, struct, sys, time
 def dns(host, port, timeout):
     query = struct.pack(">HHHHHH", 0x4143, 0x0100, 1, 0, 0, 0)
     query += b"".join(bytes([len(p)]) + p.encode() for p in "kubernetes.default.svc.cluster.local".split(".")) + b"\0"
@@ -40,15 +41,18 @@ def dns(host, port, timeout):
 def tcp(host, port, timeout):
     with socket.create_connection((host, port), timeout=timeout):
         return "open"
-time.sleep(float(sys.argv[3]))
-results = {}
-for t in json.loads(sys.argv[1]):
+def one(t):
     try:
-        results[t["name"]] = (dns if t["protocol"] == "UDP" else tcp)(t["host"], t["port"], float(sys.argv[2]))
+        return (dns if t["protocol"] == "UDP" else tcp)(t["host"], t["port"], float(sys.argv[2]))
     except socket.timeout:
-        results[t["name"]] = "timeout"
+        return "timeout"
     except OSError as err:
-        results[t["name"]] = type(err).__name__
+        return type(err).__name__
+time.sleep(float(sys.argv[3]))
+targets = json.loads(sys.argv[1])
+# all at once: a denied connection costs the whole timeout, and a source has a dozen of them
+with concurrent.futures.ThreadPoolExecutor(max(1, len(targets))) as pool:
+    results = dict(zip([t["name"] for t in targets], pool.map(one, targets)))
 open("/dev/termination-log", "w").write(json.dumps(results, separators=(",", ":")))
 """
 
@@ -78,6 +82,8 @@ def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, s
                 "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                                     "capabilities": {"drop": ["ALL"]}},
                 "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}},
+                # Never Ready, so never an endpoint of the Service whose pods' labels it wears.
+                "readinessProbe": {"tcpSocket": {"port": NEVER_READY_PORT}, "periodSeconds": 60},
             }],
         },
     }
