@@ -8,6 +8,7 @@ were damaged before its checksum was taken, a truncated one, and one whose manif
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from services import S3, Postgres, aws, free_port, run_script
+from services import S3, SCRIPTS, Postgres, aws, free_port, run_script
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collector"))
 from pushgateway import BINARY as PUSHGATEWAY, Pushgateway  # noqa: E402
@@ -133,9 +134,13 @@ def test_manifest_counts_inside_the_dump_snapshot(postgres, tools_path, source, 
 def test_drill_passes_on_a_good_backup_and_publishes_it(postgres, s3, tools_path, source, pushgateway, tmp_path,
                                                         record_property):
     backup = upload(s3, tools_path, "good", dump(postgres, tools_path, source, tmp_path / "backup"))
-    done = drill(postgres, s3, tools_path, source, "good", pushgateway, tmp_path)
+    done = drill(postgres, s3, tools_path, source, "good", pushgateway, tmp_path,
+                 DRILL_RESULT_FILE=str(tmp_path / "result"))
     assert done.returncode == 0, done.stderr
     assert f"drill: PASS {backup}: 2 tables, 24990 rows restored into {SCRATCH} match the backup" in done.stderr
+    # What the pod's termination message holds (DRILL_RESULT_FILE): the drill's lines, the verdict last.
+    said = [line for line in done.stderr.splitlines() if line.startswith("drill: ")]
+    assert (tmp_path / "result").read_text().splitlines() == said
     seen = drill_metrics(pushgateway, source)
     assert seen["acme_restore_drill_success"] == 1
     assert seen["acme_restore_drill_tables_compared"] == 2
@@ -194,8 +199,9 @@ def test_drill_fails_naming_the_table(postgres, s3, tools_path, source, harm, ta
     harm(archive)
     reseal(archive)
     upload(s3, tools_path, prefix, workdir)
-    done = drill(postgres, s3, tools_path, source, prefix, None, tmp_path)
+    done = drill(postgres, s3, tools_path, source, prefix, None, tmp_path, DRILL_RESULT_FILE=str(tmp_path / "result"))
     assert done.returncode == 1, done.stderr
+    assert (tmp_path / "result").read_text().splitlines()[-1].startswith("drill: FAIL")
     assert f"drill: table {table}: 19990 rows at backup" in done.stderr
     assert "drill: table public.customers" not in done.stderr  # the intact table is not blamed
     assert "drill: FAIL" in done.stderr
@@ -223,3 +229,24 @@ def test_drill_without_any_backup_says_so(postgres, s3, tools_path, source, tmp_
     assert done.returncode == 1
     assert f"drill: FAIL no complete backup under s3://{s3.bucket}/nothing-here/" in done.stderr
     assert "acme_restore_drill_success 0" in done.stdout
+
+
+def drill_module():
+    spec = importlib.util.spec_from_file_location("drill", SCRIPTS / "drill.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+@pytest.mark.parametrize("lines, limit, kept", [
+    (["drill: a", "drill: b", "drill: PASS x"], 4096, "drill: a\ndrill: b\ndrill: PASS x\n"),
+    (["drill: a" * 10, "drill: b", "drill: FAIL x"], 30, "drill: b\ndrill: FAIL x\n"),
+    (["drill: a", "drill: FAIL " + "y" * 40], 20, "drill: FAIL yyyyyyy\n"),
+], ids=["all-fit", "oldest-dropped", "verdict-cut-to-fit"])
+def test_the_result_file_keeps_the_newest_lines_within_the_limit(lines, limit, kept):
+    text = drill_module().result_text(lines, limit)
+    assert text == kept and len(text.encode()) <= limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.deploy.backup.verify import job_from_cronjob, judge
+from harness.deploy.backup.verify import job_from_cronjob, judge, termination_message
 
 CRONJOB = {"apiVersion": "batch/v1", "kind": "CronJob",
            "metadata": {"name": "acme-restore-drill", "namespace": "acme", "uid": "u-1"},
@@ -68,3 +68,26 @@ def test_an_unfinished_job_fails():
     verdict = judge(job(None), None)
     assert not verdict.finished and not verdict.passed
     assert verdict.reason == "the Job did not finish"
+
+
+def pod(*statuses: dict) -> dict:
+    return {"status": {"containerStatuses": list(statuses)}}
+
+
+def test_the_termination_message_of_the_drill_container_stands_in_for_its_log():
+    terminated = {"name": "drill", "state": {"terminated": {"exitCode": 0, "message": PASS_LOG}}}
+    assert termination_message(pod({"name": "sidecar", "state": {"terminated": {"message": "other"}}},
+                                   terminated)) == PASS_LOG
+    assert judge(job("Complete"), termination_message(pod(terminated))).passed
+
+
+@pytest.mark.parametrize("statuses", [
+    (),
+    ({"name": "drill", "state": {"running": {"startedAt": "2026-12-03T10:00:00Z"}}},),
+    ({"name": "drill", "state": {"terminated": {"exitCode": 0}}},),
+    ({"name": "upload", "state": {"terminated": {"exitCode": 0, "message": PASS_LOG}}},),
+], ids=["no-status", "still-running", "no-message", "another-container"])
+def test_without_a_drill_termination_message_there_is_nothing_to_judge(statuses):
+    assert termination_message(pod(*statuses)) is None
+    assert judge(job("Complete"), termination_message(pod(*statuses))).reason == \
+        "the Job completed but no log could be read (did the container run?)"

@@ -2,7 +2,8 @@
 `kubectl create job --from=cronjob/…` makes), waited for, and judged by its status and its log.
 
 The drill passes only when the Job completed *and* its log holds the drill's PASS line: a Job marked
-complete without that line (a pod on a simulated node runs no container) proves nothing.
+complete without that line (a pod on a simulated node runs no container) proves nothing. Where the
+node serves no logs, the drill's termination message (DRILL_RESULT_FILE, its newest lines) stands in.
 """
 
 from __future__ import annotations
@@ -104,8 +105,17 @@ def verify(api: client.ApiClient, namespace: str, timeout: float = 3600, poll: f
     return judge(job, _drill_log(core, namespace, name))
 
 
+def termination_message(pod: Obj) -> str | None:
+    """What the drill container left in its termination message, once it terminated."""
+    for status in (pod.get("status") or {}).get("containerStatuses") or []:
+        if status.get("name") == CONTAINER:
+            return ((status.get("state") or {}).get("terminated") or {}).get("message") or None
+    return None
+
+
 def _drill_log(core: client.CoreV1Api, namespace: str, job: str) -> str | None:
-    """The drill container's log of the Job's newest pod; None when there is none to read."""
+    """The drill container's log of the Job's newest pod, else its termination message; None when
+    neither can be read."""
     pods = _read(lambda: core.list_namespaced_pod(namespace, label_selector=f"batch.kubernetes.io/job-name={job}",
                                                   _preload_content=False), f"pods of Job {namespace}/{job}")["items"]
     if not pods:
@@ -116,7 +126,7 @@ def _drill_log(core: client.CoreV1Api, namespace: str, job: str) -> str | None:
                                               _preload_content=False, _request_timeout=30)
         return answer.data.decode(errors="replace")
     except (ApiException, HTTPError, OSError):
-        return None
+        return termination_message(newest)
 
 
 def _read(call: Callable[[], Any], what: str, missing: str | None = None) -> Obj:

@@ -6,6 +6,8 @@ Server: the libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE); PGD
 database the backups are of, used only to name the backup files and to connect for CREATE and DROP
 DATABASE. SCRATCH_DATABASE is recreated, restored into and dropped. Source: S3_ENDPOINT (empty: AWS),
 S3_BUCKET, S3_PREFIX. PUSHGATEWAY_URL: the metrics collector (empty: print the metrics only).
+DRILL_RESULT_FILE (optional): where the drill's lines go at exit too, newest kept within the 4096
+bytes of a Kubernetes termination message, so its verdict can be read where pod logs cannot.
 Needs aws, psql and pg_restore on PATH; Python's standard library only (it runs in the backup image,
 whose Python is the AWS CLI's).
 
@@ -29,6 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 JOB = "acme-restore-drill"
 FOLDER_TIME = "%Y%m%dT%H%M%SZ"  # upload.sh names each backup folder by its UTC time
+RESULT_LIMIT = 4096  # bytes of a termination message the kubelet keeps
+SAID: list[str] = []  # every line said, in order, for DRILL_RESULT_FILE
 
 
 class Failed(Exception):
@@ -40,7 +44,20 @@ class Unusable(Exception):
 
 
 def say(line: str) -> None:
-    print(f"drill: {line}", file=sys.stderr, flush=True)
+    SAID.append(f"drill: {line}")
+    print(SAID[-1], file=sys.stderr, flush=True)
+
+
+def result_text(lines: list[str], limit: int = RESULT_LIMIT) -> str:
+    """The newest lines that fit in `limit` bytes: the verdict is said last, so it is always kept."""
+    kept: list[str] = []
+    size = 0
+    for line in reversed(lines):
+        size += len(line.encode()) + 1
+        if size > limit and kept:
+            break
+        kept.append(line[:limit - 1] if size > limit else line)
+    return "".join(f"{line}\n" for line in reversed(kept))
 
 
 def required(name: str) -> str:
@@ -230,4 +247,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if os.environ.get("DRILL_RESULT_FILE"):
+        try:
+            Path(os.environ["DRILL_RESULT_FILE"]).write_text(result_text(SAID))
+        except OSError as err:  # the log still has every line
+            print(f"drill: could not write DRILL_RESULT_FILE: {err}", file=sys.stderr)
+    sys.exit(code)

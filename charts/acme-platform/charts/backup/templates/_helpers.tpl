@@ -305,6 +305,8 @@ time zones in the schedule are refused; use the timeZone value
   image: {{ include "acme-lib.imageRef" $d.image }}
   imagePullPolicy: IfNotPresent
   command: ["python3", "/scripts/drill.py"]
+  terminationMessagePath: /dev/termination-log
+  terminationMessagePolicy: File
   env:
     {{- include "backup.databaseEnv" . | nindent 4 }}
     - name: SCRATCH_DATABASE
@@ -315,6 +317,10 @@ time zones in the schedule are refused; use the timeZone value
     # The downloaded dump goes to the scratch volume, not to /tmp.
     - name: DRILL_DIR
       value: /backup
+    # The verdict also in the pod's status, for clusters whose nodes serve no logs
+    # (`harness backup verify` reads it there when the log cannot be read).
+    - name: DRILL_RESULT_FILE
+      value: /dev/termination-log
     - name: PYTHONDONTWRITEBYTECODE
       value: "1"
   resources:
