@@ -1,7 +1,7 @@
-"""The one check registry: every render and smoke check, registered by decorator, selected by id or family.
+"""The one check registry: every render and smoke check, registered by a call after its function, chosen by id or family.
 
-A check is a pure function over its subject: a rendered Scenario (`@check`) or a live Snapshot
-(`@smoke_check`). A family (the id's first part) belongs to one subject, so `--only tls` never
+A check is a pure function over its subject: a rendered Scenario (`check(...)`) or a live Snapshot
+(`smoke_check(...)`). A family (the id's first part) belongs to one subject, so `--only tls` never
 means two different things.
 """
 
@@ -96,24 +96,20 @@ def register(new: Check) -> Check:
     return new
 
 
-def check(id: str, description: str, severity: Severity = Severity.ERROR, needs: Needs = Needs.ANY):
-    """Register a render check `fn(scenario, check) -> findings` under a stable id like `rollout.max-unavailable`."""
+def check(id: str, description: str, run: Callable[..., Iterable[Finding]], severity: Severity = Severity.ERROR,
+          needs: Needs = Needs.ANY) -> Check:
+    """Register a render check `run(scenario, check) -> findings` under a stable id like `rollout.max-unavailable`.
 
-    def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        register(Check(id, description, severity, Subject.SCENARIO, needs, fn))
-        return fn
+    Called at module level after the plain function, never as a decorator: mutmut leaves decorated functions
+    unmutated, so a decorator would keep every check body out of `make mutation`.
+    """
+    return register(Check(id, description, severity, Subject.SCENARIO, needs, run))
 
-    return decorate
 
-
-def smoke_check(id: str, description: str, severity: Severity = Severity.ERROR):
-    """Register a smoke check `fn(snapshot, settings, check) -> findings` under a stable id like `pod.healthy`."""
-
-    def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        register(Check(id, description, severity, Subject.SNAPSHOT, Needs.ANY, fn))
-        return fn
-
-    return decorate
+def smoke_check(id: str, description: str, run: Callable[..., Iterable[Finding]],
+                severity: Severity = Severity.ERROR) -> Check:
+    """Register a smoke check `run(snapshot, settings, check) -> findings` under a stable id like `pod.healthy`."""
+    return register(Check(id, description, severity, Subject.SNAPSHOT, Needs.ANY, run))
 
 
 def all_checks(subject: Subject | None = None) -> list[Check]:

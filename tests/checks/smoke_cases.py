@@ -154,6 +154,13 @@ CASES = [
            (DEP, "status.readyReplicas", "2/3")),
     broken("deployment.rolled-out", "old-pods-remain", edit(status(replicas=5)),
            (DEP, "status.replicas", "5 pods for 3 replicas: old pods remain")),
+    # The API server omits zero counts, an unset replicas means 1, and a new Deployment has no conditions yet.
+    broken("deployment.rolled-out", "zero-available-is-omitted", edit(lambda s, w: s.deployments[0]["status"].pop("availableReplicas")),
+           (DEP, "status.availableReplicas", "0/3")),
+    sound("deployment.rolled-out", "replicas-unset-means-one",
+          edit(lambda s, w: (s.deployments[0]["spec"].pop("replicas"), s.deployments[0]["status"].update(
+              replicas=1, updatedReplicas=1, readyReplicas=1, availableReplicas=1)))),
+    sound("deployment.rolled-out", "no-conditions-yet", edit(lambda s, w: s.deployments[0]["status"].pop("conditions"))),
     broken("deployment.rolled-out", "progress-deadline-exceeded",
            edit(lambda s, w: s.deployments[0]["status"]["conditions"][0].update(reason="ProgressDeadlineExceeded")),
            (DEP, "status.conditions[Progressing]", "progress deadline exceeded")),
@@ -202,6 +209,8 @@ CASES = [
     broken("pdb.allows-disruption", "no-disruption-allowed",
            edit(lambda s, w: s.pdbs[0]["status"].update(disruptionsAllowed=0)),
            (PDB, "status.disruptionsAllowed", "0 allowed (3 healthy, 2 desired): a node drain would block")),
+    broken("pdb.allows-disruption", "status-not-written-yet", edit(lambda s, w: s.pdbs[0].pop("status")),
+           (PDB, "status.disruptionsAllowed", "0 allowed (0 healthy, 0 desired): a node drain would block")),
     broken("pdb.allows-disruption", "released-pdb-missing", edit(lambda s, w: s.pdbs.clear()),
            (PDB, "metadata.name", "released PodDisruptionBudget missing from the cluster")),
 
@@ -213,6 +222,11 @@ CASES = [
            (HPA, "spec.maxReplicas", "4, released 10")),
     broken("hpa.bounds", "min-changed-live", edit(lambda s, w: s.hpas[0]["spec"].update(minReplicas=2)),
            (HPA, "spec.minReplicas", "2, released 3")),
+    # an unset minReplicas is 1, on either side; so is an unset replicas on the Deployment
+    broken("hpa.bounds", "min-unset-live", edit(lambda s, w: s.hpas[0]["spec"].pop("minReplicas")),
+           (HPA, "spec.minReplicas", "1, released 3")),
+    broken("hpa.bounds", "deployment-replicas-unset", edit(lambda s, w: s.deployments[0]["spec"].pop("replicas")),
+           (DEP, "spec.replicas", "1 outside [3, 10]")),
     broken("hpa.bounds", "target-missing",
            edit(lambda s, w: s.hpas[0]["spec"]["scaleTargetRef"].update(name="acme-apiv2")),
            (HPA, "spec.scaleTargetRef", "target Deployment not found")),

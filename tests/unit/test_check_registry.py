@@ -33,17 +33,17 @@ def test_render_and_smoke_checks_share_one_registry():
 
 def test_a_duplicate_id_is_refused(scratch_registry):
     with pytest.raises(RuntimeError, match="duplicate check id probes.readiness"):
-        check("probes.readiness", "again")(lambda scenario, check: [])
+        check("probes.readiness", "again", lambda scenario, check: [])
     with pytest.raises(RuntimeError, match="duplicate check id pod.healthy"):
-        smoke_check("pod.healthy", "again")(lambda snap, settings, check: [])
+        smoke_check("pod.healthy", "again", lambda snap, settings, check: [])
 
 
 def test_a_family_belongs_to_one_subject(scratch_registry):
     with pytest.raises(RuntimeError, match="family `tls` already holds scenario checks"):
-        smoke_check("tls.certificates", "a live check in a render family")(lambda snap, settings, check: [])
+        smoke_check("tls.certificates", "a live check in a render family", lambda snap, settings, check: [])
     with pytest.raises(RuntimeError, match="family `pod` already holds snapshot checks"):
-        check("pod.something", "a render check in a smoke family")(lambda scenario, check: [])
-    smoke_check("newfamily.live", "a new family is free")(lambda snap, settings, check: [])
+        check("pod.something", "a render check in a smoke family", lambda scenario, check: [])
+    smoke_check("newfamily.live", "a new family is free", lambda snap, settings, check: [])
     assert scratch_registry["newfamily.live"].subject is Subject.SNAPSHOT
 
 

@@ -9,7 +9,7 @@ import pytest
 import factories as f
 from checking import refs, run_check
 from harness.core.manifests import Manifests
-from harness.policy.netpol import Endpoint, PolicySet, flow_matrix, resolve_endpoints
+from harness.policy.netpol import Endpoint, PolicySet, candidate_ports, flow_matrix, resolve_endpoints
 from harness.policy.intended import PortSpec
 
 
@@ -116,6 +116,14 @@ INGRESS_CASES = [
     ("protocol-null-is-not-UDP",
      [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"port": 5432, "protocol": None}]}])], API, DB, 5432, "UDP", False),
     ("podSelector-null-in-spec-selects-every-pod", [f.network_policy("deny", None, ingress=[])], API, DB, 5432, "TCP", False),
+    # An entry with a protocol and no port admits every port of that protocol; entries are read in turn.
+    ("protocol-only-entry-admits-any-port",
+     [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"protocol": "UDP"}]}])], API, DB, 5432, "UDP", True),
+    ("protocol-only-entry-is-not-TCP",
+     [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"protocol": "UDP"}]}])], API, DB, 5432, "TCP", False),
+    ("second-port-entry-read-after-a-protocol-mismatch",
+     [f.network_policy("db", DB_ONLY, ingress=[{"ports": [{"protocol": "UDP"}, {"port": 5432}]}])],
+     API, DB, 5432, "TCP", True),
     ("matchExpressions-null-entry-selects-nothing",
      [f.network_policy("deny", ALL, ingress=[]), f.network_policy("db", DB_ONLY, ingress=[{"from": [{"podSelector": {
          "matchExpressions": [None]}}]}])], API, DB, 5432, "TCP", False),
@@ -248,12 +256,24 @@ def _slice(service: str, addresses: list, ports: list) -> dict:
 
 
 def test_external_database_endpoints_come_from_its_endpoint_slices():
-    docs = [_slice("acme-db", ["10.20.0.5", "not-an-address"], [{"name": "pg", "port": 5432, "protocol": None}]),
-            _slice("acme-other", ["10.20.0.6"], [{"port": 1}])]
+    # another Service's slice and a bad address come first: both are passed over, not the end of the search
+    empty = _slice("acme-db", [], [])
+    empty["endpoints"] = None  # Helm renders empty values as null: read as absent
+    docs = [_slice("acme-other", ["10.20.0.6"], [{"port": 1}]), empty,
+            _slice("acme-db", ["not-an-address", "10.20.0.5"],
+                   [{"name": "pg", "port": 5432, "protocol": None}, {"port": 5433, "protocol": "UDP"}])]
+    docs[2]["endpoints"].insert(0, {"addresses": None})
     (database,) = resolve_endpoints(_intended(), f.manifests(*docs))["db"]
     assert (str(database.ip), database.serves_only, database.workload.name, database.in_cluster) == (
         "10.20.0.5", True, "acme-db-1", False)
-    assert database.ports == (PortSpec(5432, "TCP", "pg"),)
+    assert database.ports == (PortSpec(5432, "TCP", "pg"), PortSpec(5433, "UDP", ""))
+
+
+def test_an_outside_address_is_probed_on_every_known_port():
+    listener = pod("listener", ports=(PortSpec(7777, "TCP", "odd"),))
+    ports = candidate_ports(INTERNET, [listener], _intended())
+    assert {(7777, "TCP"), (443, "TCP"), (80, "TCP")} <= ports
+    assert {(f.port, f.protocol) for f in _intended().flows} <= ports
 
 
 def test_flow_matrix_evaluates_inbound_flows_and_never_sends_from_an_external_address():

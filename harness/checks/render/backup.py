@@ -57,7 +57,6 @@ def _item_error(item: str, low: int, high: int, names: dict[str, int]) -> str | 
     return None
 
 
-@check("backup.cron", "every CronJob and Velero Schedule has a schedule that parses")
 def cron(scenario, check):
     for obj in scenario.manifests.of_kind("CronJob", "Schedule"):
         if obj.kind == "Schedule" and not obj.api_version.startswith("velero.io/"):
@@ -67,13 +66,14 @@ def cron(scenario, check):
             yield check.finding(obj, "spec.schedule", f"{obj.spec.get('schedule')!r}: {problem}")
 
 
+check("backup.cron", "every CronJob and Velero Schedule has a schedule that parses", cron)
+
+
 COMPONENT = "app.kubernetes.io/component"
 BACKUP_COMPONENTS = ("backup", "restore-drill")
 DRILL_SOURCE = ("S3_ENDPOINT", "S3_BUCKET", "S3_PREFIX")  # where the drill reads, as the upload writes
 
 
-@check("backup.concurrency-forbid", "backup CronJobs forbid concurrent runs (two dumps compete for the database, "
-                                    "two drills for their scratch database)")
 def concurrency_forbid(scenario, check):
     for job in scenario.manifests.of_kind("CronJob"):
         if job.labels.get(COMPONENT) not in BACKUP_COMPONENTS:
@@ -81,6 +81,10 @@ def concurrency_forbid(scenario, check):
         policy = get_or(job.spec, "concurrencyPolicy", "Allow")
         if policy != "Forbid":
             yield check.finding(job, "spec.concurrencyPolicy", f"{policy}, want Forbid")
+
+
+check("backup.concurrency-forbid", "backup CronJobs forbid concurrent runs (two dumps compete for the database, "
+                                   "two drills for their scratch database)", concurrency_forbid)
 
 
 def _env(container: dict) -> dict[str, tuple[int, dict]]:
@@ -101,8 +105,6 @@ def _secret_value(scenario, env_var: dict | None, namespace: str) -> str | None:
         return None
 
 
-@check("backup.restore-drill", "the restore drill reads the backups the dump writes and restores into a scratch "
-                               "database, never the live one")
 def restore_drill(scenario, check):
     uploads = [(template.owner, _env(container)) for template in scenario.manifests.pod_templates()
                if template.owner.kind == "CronJob" and template.labels.get(COMPONENT) == "backup"
@@ -136,3 +138,7 @@ def restore_drill(scenario, check):
                         yield check.finding(template.owner, field,
                                             f"{name} {get_or(ours, 'value', '')!r}, but {owner.name} uploads to "
                                             f"{theirs!r}: the drill would restore other backups than the dump writes")
+
+
+check("backup.restore-drill", "the restore drill reads the backups the dump writes and restores into a scratch "
+                              "database, never the live one", restore_drill)

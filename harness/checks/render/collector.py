@@ -32,8 +32,6 @@ def _collectors(scenario):
                 yield service, template
 
 
-@check("collector.single-writer",
-       "the workload behind Service acme-metrics is a StatefulSet of exactly 1 replica with no HPA")
 def single_writer(scenario, check):
     for _, template in _collectors(scenario):
         workload = template.owner
@@ -50,6 +48,10 @@ def single_writer(scenario, check):
         if workload.kind != "DaemonSet" and replicas != 1:
             yield check.finding(workload, "spec.replicas", f"{replicas} collector replicas: a group re-pushed "
                                 "to another replica leaves a stale copy that Prometheus keeps scraping")
+
+
+check("collector.single-writer",
+      "the workload behind Service acme-metrics is a StatefulSet of exactly 1 replica with no HPA", single_writer)
 
 
 def _state_file(container) -> str | None:
@@ -79,8 +81,6 @@ def _serves(container, service) -> bool:
     return False
 
 
-@check("collector.persisted-state",
-       "the collector behind Service acme-metrics keeps --persistence.file on a writable volume from a claim")
 def persisted_state(scenario, check):
     for service, template in _collectors(scenario):
         claims = _claimed_volumes(template)
@@ -107,6 +107,11 @@ def persisted_state(scenario, check):
                                     f"of {mount.get('name')!r}: the collector cannot write it")
 
 
+check("collector.persisted-state",
+      "the collector behind Service acme-metrics keeps --persistence.file on a writable volume from a claim",
+       persisted_state)
+
+
 def _scrapes(monitor, service) -> bool:
     """The monitor makes targets of this Service: by port name, or by a pod-side targetPort."""
     names = {p.get("name") for p in service.spec.get("ports") or []}
@@ -114,8 +119,6 @@ def _scrapes(monitor, service) -> bool:
                for e in monitor.spec.get("endpoints") or [])
 
 
-@check("collector.scraped-once",
-       "no ServiceMonitor scrapes the collector pods through more than one Service (every series would be twice)")
 def scraped_once(scenario, check):
     collectors = [template for _, template in _collectors(scenario)]
     for monitor in scenario.lookup.of_kind("ServiceMonitor") if collectors else ():
@@ -128,3 +131,8 @@ def scraped_once(scenario, check):
         if len(through) > 1:
             yield check.finding(monitor, "spec.selector", f"scrapes the collector pods through {len(through)} Services "
                                 f"({', '.join(through)}): every pushed series is scraped once per Service")
+
+
+check("collector.scraped-once",
+      "no ServiceMonitor scrapes the collector pods through more than one Service (every series would be twice)",
+       scraped_once)

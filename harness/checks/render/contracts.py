@@ -23,15 +23,16 @@ def _selected_ports(service, lookup):
     return ports
 
 
-@check("contracts.namespace", "every namespaced object names its namespace (helm template | kubectl apply and "
-       "GitOps renderers otherwise put it in whatever namespace is current)")
 def namespace(scenario, check):
     for obj in scenario.manifests:
         if obj.kind not in CLUSTER_SCOPED and not obj.metadata.get("namespace"):
             yield check.finding(obj, "metadata.namespace", f"not set; the release namespace is {obj.default_namespace}")
 
 
-@check("contracts.service-ports", "each Service targetPort is a port of the pods it selects")
+check("contracts.namespace", "every namespaced object names its namespace (helm template | kubectl apply and "
+      "GitOps renderers otherwise put it in whatever namespace is current)", namespace)
+
+
 def service_ports(scenario, check):
     for service in scenario.manifests.of_kind("Service"):
         if not service.spec.get("selector"):
@@ -49,12 +50,14 @@ def service_ports(scenario, check):
                                     f"{target!r} is not a container port of the selected pods")
 
 
+check("contracts.service-ports", "each Service targetPort is a port of the pods it selects", service_ports)
+
+
 def _service_has_port(service, number=None, name=None) -> bool:
     return any((number is not None and p.get("port") == number) or (name is not None and p.get("name") == name)
                for p in service.spec.get("ports") or [])
 
 
-@check("contracts.backends", "Ingress and HTTPRoute backends name an existing Service and one of its ports")
 def backends(scenario, check):
     for ingress in scenario.manifests.of_kind("Ingress"):
         for path, backend in ingress_backends(ingress):
@@ -71,6 +74,9 @@ def backends(scenario, check):
                 yield check.finding(route, f"{path}.name", f"Service {ref.get('name')} is not rendered")
             elif not _service_has_port(service, number=ref.get("port")):
                 yield check.finding(route, f"{path}.port", f"Service {service.name} has no port {ref.get('port')}")
+
+
+check("contracts.backends", "Ingress and HTTPRoute backends name an existing Service and one of its ports", backends)
 
 
 def api_containers(scenario):
@@ -101,7 +107,6 @@ def _declared_external(values_layers, secret_name: str) -> bool:
     return False
 
 
-@check("contracts.postgres-url", "POSTGRES_URL comes from a Secret and key that acme-platform renders (or an existingSecret)")
 def postgres_url(scenario, check):
     for template, container, path in api_containers(scenario):
         index, entry = _env(container, "POSTGRES_URL")
@@ -125,7 +130,10 @@ def postgres_url(scenario, check):
                                 f"Secret {secret.name} has no key {ref.get('key')} (has: {', '.join(sorted(keys))})")
 
 
-@check("contracts.metrics-url", "METRICS_URL points at a Service and port that acme-platform renders")
+check("contracts.postgres-url", "POSTGRES_URL comes from a Secret and key that acme-platform renders (or an existingSecret)",
+      postgres_url)
+
+
 def metrics_url(scenario, check):
     for template, container, path in api_containers(scenario):
         index, entry = _env(container, "METRICS_URL")
@@ -146,6 +154,9 @@ def metrics_url(scenario, check):
             yield check.finding(template.owner, field, f"{url}: Service {namespace}/{name} is not rendered")
         elif not _service_has_port(service, number=port):
             yield check.finding(template.owner, field, f"{url}: Service {name} has no port {port}")
+
+
+check("contracts.metrics-url", "METRICS_URL points at a Service and port that acme-platform renders", metrics_url)
 
 
 def _literal_or_configmap(entry, lookup, namespace):
@@ -183,8 +194,6 @@ def _release_dependencies(scenario):
     return {r: deps - {r} for r, deps in edges.items()}
 
 
-@check("contracts.needs", "helmfile `needs:` orders every release after the releases it depends on",
-       needs=Needs.ENVIRONMENT)
 def needs(scenario, check):
     state = scenario.helmfile
     if state is None or not state.from_helmfile:
@@ -204,3 +213,7 @@ def needs(scenario, check):
         for dep in sorted(deps - reachable(release)):
             yield check.finding(ObjectRef("HelmfileRelease", "", release), f"releases[{release}].needs",
                                 f"{release} uses objects of {dep} but does not need it")
+
+
+check("contracts.needs", "helmfile `needs:` orders every release after the releases it depends on",
+      needs, needs=Needs.ENVIRONMENT)

@@ -41,8 +41,6 @@ def _anchor(flow, verdict):
     return ObjectRef("Namespace", "", endpoint.namespace or "-"), "(no NetworkPolicy isolates these pods)"
 
 
-@check("isolation.flows", "allowed flows (egress AND ingress) between components equal the intended matrix",
-       needs=Needs.ENVIRONMENT)
 def flows(scenario, check):
     intended = _intended(scenario)
     results = _matrix(scenario, intended)
@@ -68,8 +66,10 @@ def flows(scenario, check):
                                                     f"({'egress' if verdict is result.egress else 'ingress'} side)")
 
 
-@check("isolation.ingress", "ingress rules alone admit only intended sources (defence when a source's egress is open)",
-       needs=Needs.ENVIRONMENT)
+check("isolation.flows", "allowed flows (egress AND ingress) between components equal the intended matrix",
+      flows, needs=Needs.ENVIRONMENT)
+
+
 def ingress_side(scenario, check):
     intended = _intended(scenario)
     seen = set()
@@ -83,6 +83,10 @@ def ingress_side(scenario, check):
         seen.add((result.source.name, target.name))
         obj, field = _anchor(result, result.ingress)
         yield check.finding(obj, field, f"ingress admits {_describe(result)}, which the contract does not allow")
+
+
+check("isolation.ingress", "ingress rules alone admit only intended sources (defence when a source's egress is open)",
+      ingress_side, needs=Needs.ENVIRONMENT)
 
 
 def _internal_pod_labels(scenario):
@@ -101,8 +105,6 @@ def _internal_services(scenario):
             if s.name in external or any(service_selects(s.spec.get("selector"), labels) for labels in pods)}
 
 
-@check("isolation.exposure", "no LoadBalancer, NodePort, Ingress, HTTPRoute or Traefik route reaches the database or "
-       "metrics")
 def exposure(scenario, check):
     if scenario.intended is None:
         raise CheckSkipped("no intended-flows file (policy/intended-flows.yaml)")
@@ -128,9 +130,10 @@ def exposure(scenario, check):
                 yield check.finding(obj, path, f"routes to internal Service {ref.get('name')}")
 
 
-@check("isolation.policy-selects-pods",
-       "every NetworkPolicy with a pod selector selects a pod of the environment (one that selects none is dead "
-       "configuration, or a label that no longer matches)", needs=Needs.ENVIRONMENT)
+check("isolation.exposure", "no LoadBalancer, NodePort, Ingress, HTTPRoute or Traefik route reaches the database or "
+      "metrics", exposure)
+
+
 def policy_selects_pods(scenario, check):
     templates = scenario.manifests.pod_templates()
     for policy in scenario.manifests.of_kind("NetworkPolicy"):
@@ -141,7 +144,11 @@ def policy_selects_pods(scenario, check):
             yield check.finding(policy, "spec.podSelector", f"selects no pod rendered in namespace {policy.namespace}")
 
 
-@check("isolation.host-access", "no hostNetwork, hostPID, hostIPC or hostPort")
+check("isolation.policy-selects-pods",
+      "every NetworkPolicy with a pod selector selects a pod of the environment (one that selects none is dead "
+      "configuration, or a label that no longer matches)", policy_selects_pods, needs=Needs.ENVIRONMENT)
+
+
 def host_access(scenario, check):
     for template in scenario.manifests.pod_templates():
         for flag in ("hostNetwork", "hostPID", "hostIPC"):
@@ -152,6 +159,9 @@ def host_access(scenario, check):
                 if port.get("hostPort"):
                     yield check.finding(template.owner, f"{path}.ports[{index}].hostPort",
                                         f"hostPort {port['hostPort']} bypasses NetworkPolicies")
+
+
+check("isolation.host-access", "no hostNetwork, hostPID, hostIPC or hostPort", host_access)
 
 
 def ingress_backends(ingress):

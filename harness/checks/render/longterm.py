@@ -82,9 +82,6 @@ def unset_retention(value: Any) -> bool:
     return value in (None, "", 0, "0", "0s", "0d", "0h")
 
 
-@check("longterm.metrics-remote-write",
-       "Prometheus remote-writes to the environment's Mimir, which keeps blocks in an object-storage bucket with a retention",
-       needs=Needs.ENVIRONMENT)
 def metrics_remote_write(scenario, check):
     releases = backends(scenario)
     prometheus, mimir = releases.get(PROMETHEUS), releases.get(MIMIR)
@@ -123,9 +120,11 @@ def metrics_remote_write(scenario, check):
                             "no retention: the compactor never deletes blocks and the bucket grows forever")
 
 
-@check("longterm.logs-object-storage",
-       "Loki keeps chunks and index in an object-storage bucket and its compactor enforces a retention period",
-       needs=Needs.ENVIRONMENT)
+check("longterm.metrics-remote-write",
+      "Prometheus remote-writes to the environment's Mimir, which keeps blocks in an object-storage bucket with a retention",
+      metrics_remote_write, needs=Needs.ENVIRONMENT)
+
+
 def logs_object_storage(scenario, check):
     loki, config = backend(scenario, LOKI, "Loki")
     yield from in_a_bucket(check, loki, config, "loki.storage.type", lambda _: "loki.storage.bucketNames.chunks", "log chunks")
@@ -145,8 +144,11 @@ def logs_object_storage(scenario, check):
                             "retention needs a delete-request store (Loki refuses to start without one)")
 
 
-@check("longterm.traces-object-storage", "Tempo keeps trace blocks in an object-storage bucket with a retention",
-       needs=Needs.ENVIRONMENT)
+check("longterm.logs-object-storage",
+      "Loki keeps chunks and index in an object-storage bucket and its compactor enforces a retention period",
+      logs_object_storage, needs=Needs.ENVIRONMENT)
+
+
 def traces_object_storage(scenario, check):
     tempo, config = backend(scenario, TEMPO, "Tempo")
     yield from in_a_bucket(check, tempo, config, "tempo.storage.trace.backend",
@@ -154,6 +156,10 @@ def traces_object_storage(scenario, check):
                            "trace blocks")
     if unset_retention(at(config, "tempo.retention")):
         yield check.finding(ref(tempo), "tempo.retention", "no retention: trace blocks are kept forever")
+
+
+check("longterm.traces-object-storage", "Tempo keeps trace blocks in an object-storage bucket with a retention",
+      traces_object_storage, needs=Needs.ENVIRONMENT)
 
 
 def literal_credentials(doc: Any, path: str = "") -> Iterator[str]:
@@ -170,9 +176,6 @@ def literal_credentials(doc: Any, path: str = "") -> Iterator[str]:
             yield from literal_credentials(item, f"{path}[{index}]")
 
 
-@check("longterm.no-inline-credentials",
-       "no object-storage key is written into the storage backends' values (they come from a Secret)",
-       needs=Needs.ENVIRONMENT)
 def no_inline_credentials(scenario, check):
     releases = backends(scenario)
     stores = [releases[chart] for chart in (MIMIR, LOKI, TEMPO) if chart in releases]
@@ -181,3 +184,8 @@ def no_inline_credentials(scenario, check):
     for release in stores:
         for path in literal_credentials(values(release)):
             yield check.finding(ref(release), path, "a storage credential in values (git): reference a Secret instead")
+
+
+check("longterm.no-inline-credentials",
+      "no object-storage key is written into the storage backends' values (they come from a Secret)",
+      no_inline_credentials, needs=Needs.ENVIRONMENT)

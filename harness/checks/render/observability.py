@@ -18,8 +18,6 @@ def alerting_rules(rule_object):
                 yield rule, f"spec.groups[{g}].rules[{r}]"
 
 
-@check("observability.alert-metadata",
-       "every alert has a severity label (critical, warning, info) and an absolute runbook_url annotation")
 def alert_metadata(scenario, check):
     for rules in scenario.manifests.of_kind("PrometheusRule"):
         for rule, path in alerting_rules(rules):
@@ -35,6 +33,11 @@ def alert_metadata(scenario, check):
                                     f"alert {name}: runbook_url {runbook!r} is not an absolute http(s) URL")
 
 
+check("observability.alert-metadata",
+      "every alert has a severity label (critical, warning, info) and an absolute runbook_url annotation",
+       alert_metadata)
+
+
 def monitored_namespaces(monitor) -> set[str] | None:
     """Namespaces a ServiceMonitor looks in; None means any."""
     selector = monitor.spec.get("namespaceSelector") or {}
@@ -43,8 +46,6 @@ def monitored_namespaces(monitor) -> set[str] | None:
     return set(selector.get("matchNames") or [monitor.namespace])
 
 
-@check("observability.monitor-target", "each ServiceMonitor selects a rendered Service that has the port it scrapes",
-       needs=Needs.ENVIRONMENT)
 def monitor_target(scenario, check):
     # Environment-wide: the API's Service comes from another release than its monitor.
     for monitor in scenario.manifests.of_kind("ServiceMonitor"):
@@ -60,3 +61,7 @@ def monitor_target(scenario, check):
             if port and not any(p.get("name") == port for s in services for p in s.spec.get("ports") or []):
                 yield check.finding(monitor, f"spec.endpoints[{index}].port",
                                     f"no selected Service has a port named {port!r}")
+
+
+check("observability.monitor-target", "each ServiceMonitor selects a rendered Service that has the port it scrapes",
+      monitor_target, needs=Needs.ENVIRONMENT)

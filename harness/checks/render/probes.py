@@ -15,14 +15,15 @@ def _serving_containers(scenario):
                 yield template.owner, container, path
 
 
-@check("probes.readiness", "every serving container has a readinessProbe")
 def readiness(scenario, check):
     for owner, container, path in _serving_containers(scenario):
         if not container.get("readinessProbe"):
             yield check.finding(owner, f"{path}.readinessProbe", f"container {container.get('name')} has no readinessProbe")
 
 
-@check("probes.ports", "probe ports name or number a port the container declares")
+check("probes.readiness", "every serving container has a readinessProbe", readiness)
+
+
 def ports(scenario, check):
     for owner, container, path in _serving_containers(scenario):
         declared = container.get("ports") or []
@@ -39,6 +40,9 @@ def ports(scenario, check):
                                         f"port {port!r} is not a port of container {container.get('name')}")
 
 
+check("probes.ports", "probe ports name or number a port the container declares", ports)
+
+
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 
 
@@ -47,8 +51,6 @@ def _handler(probe: dict) -> dict:
     return {key: probe[key] for key in _HANDLERS if key in probe}
 
 
-@check("probes.liveness-differs",
-       "liveness does not run the same check as readiness (a slow dependency must not restart pods)")
 def liveness_differs(scenario, check):
     for owner, container, path in _serving_containers(scenario):
         liveness, readiness = container.get("livenessProbe"), container.get("readinessProbe")
@@ -58,9 +60,15 @@ def liveness_differs(scenario, check):
             yield check.finding(owner, f"{path}.livenessProbe", detail)
 
 
-@check("probes.startup", "a startupProbe wherever there is a livenessProbe")
+check("probes.liveness-differs",
+      "liveness does not run the same check as readiness (a slow dependency must not restart pods)", liveness_differs)
+
+
 def startup(scenario, check):
     for owner, container, path in _serving_containers(scenario):
         if container.get("livenessProbe") and not container.get("startupProbe"):
             yield check.finding(owner, f"{path}.startupProbe",
                                 f"container {container.get('name')} has a livenessProbe but no startupProbe")
+
+
+check("probes.startup", "a startupProbe wherever there is a livenessProbe", startup)

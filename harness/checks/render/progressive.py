@@ -67,8 +67,6 @@ def _weighted(scenario):
                 for i, entry in enumerate(entries)]
 
 
-@check("progressive.weights", "weighted backends (HTTPRoute backendRefs, Traefik weighted services) have integer "
-       "weights summing to 100, and weight only for a track whose pods exist")
 def weights(scenario, check):
     for obj, field, entries in _weighted(scenario):
         total, exact = 0, True
@@ -96,8 +94,10 @@ def weights(scenario, check):
             yield check.finding(obj, field, f"weights sum to {total}, not {WEIGHT_TOTAL}")
 
 
-@check("progressive.track-selectors", "no Service selects the pods of two workloads and no workload's selector "
-       "matches another's pods, so each track is reached and counted alone")
+check("progressive.weights", "weighted backends (HTTPRoute backendRefs, Traefik weighted services) have integer "
+      "weights summing to 100, and weight only for a track whose pods exist", weights)
+
+
 def track_selectors(scenario, check):
     for service in scenario.manifests.of_kind("Service"):
         selected = _selected_workloads(service, scenario.lookup)
@@ -113,6 +113,10 @@ def track_selectors(scenario, check):
                     and selector_matches(selector, _template_labels(other)):
                 yield check.finding(workload, "spec.selector", f"also matches the pods of {other.ref}: its "
                                                                f"controller and HPA would count them")
+
+
+check("progressive.track-selectors", "no Service selects the pods of two workloads and no workload's selector "
+      "matches another's pods, so each track is reached and counted alone", track_selectors)
 
 
 def _hosts(route):
@@ -145,8 +149,6 @@ def _component(route) -> str:
     return route.labels.get("app.kubernetes.io/component", "")
 
 
-@check("progressive.preview", "a preview route serves no public host and reaches only a track the public routes "
-       "of its component do not (the idle colour)")
 def preview(scenario, check):
     routes = [r for r in scenario.manifests.of_kind("Ingress", "HTTPRoute", "IngressRoute")
               if _backend_services(r, scenario.lookup)]
@@ -170,13 +172,15 @@ def preview(scenario, check):
                                                        f"colour")
 
 
+check("progressive.preview", "a preview route serves no public host and reaches only a track the public routes "
+      "of its component do not (the idle colour)", preview)
+
+
 def _budgets(workload, lookup):
     return [b for b in lookup.of_kind("PodDisruptionBudget") if b.namespace == workload.namespace
             and selector_matches(get_or(b.spec, "selector"), _template_labels(workload))]
 
 
-@check("progressive.track-coverage", "every track of a component has its own HPA and its own PDB when one of its "
-       "tracks has one (each scales and drains on its own)")
 def track_coverage(scenario, check):
     for group in tracks(scenario.manifests):
         scaled = [w for w in group if hpa_for(w, scenario.lookup) is not None]
@@ -201,6 +205,10 @@ def track_coverage(scenario, check):
                                                              f"track's last pod while counting the other's")
 
 
+check("progressive.track-coverage", "every track of a component has its own HPA and its own PDB when one of its "
+      "tracks has one (each scales and drains on its own)", track_coverage)
+
+
 def _isolation(workload, lookup) -> list[str]:
     """The rules of every NetworkPolicy selecting the workload's pods, in a form that compares by content."""
     rules = []
@@ -212,8 +220,6 @@ def _isolation(workload, lookup) -> list[str]:
     return sorted(rules)
 
 
-@check("progressive.track-policies", "every track of a component is selected by NetworkPolicies with the same "
-       "rules, so the isolation contract holds for each")
 def track_policies(scenario, check):
     for group in tracks(scenario.manifests):
         first, *rest = group
@@ -227,3 +233,7 @@ def track_policies(scenario, check):
                 yield check.finding(workload, "spec.template.metadata.labels",
                                     f"the NetworkPolicies selecting this track's pods differ from those of "
                                     f"{first.ref}: every track must be isolated alike")
+
+
+check("progressive.track-policies", "every track of a component is selected by NetworkPolicies with the same "
+      "rules, so the isolation contract holds for each", track_policies)

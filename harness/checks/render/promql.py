@@ -208,8 +208,6 @@ def queries(manifests: Manifests) -> list[Query]:
 
 # -- the checks -------------------------------------------------------------------------------------
 
-@check("promql.parses",
-       "every PrometheusRule passes `promtool check rules` and every dashboard query parses as PromQL")
 def parses(scenario, check):
     for obj in scenario.manifests.of_kind("PrometheusRule"):
         rule_file = dump_yaml({"groups": rule_groups(obj)})
@@ -224,8 +222,10 @@ def parses(scenario, check):
             yield check.finding(query.obj, query.field, f"{query.where}: {parsed[query.expr].error} in {query.expr}")
 
 
-@check("promql.exported-metrics",
-       "every metric a dashboard panel or rule queries is exported (policy/exported-metrics.yaml) or recorded by a shipped rule")
+check("promql.parses",
+      "every PrometheusRule passes `promtool check rules` and every dashboard query parses as PromQL", parses)
+
+
 def exported_metrics(scenario, check):
     found = [q for q in queries(scenario.manifests) if not q.error]
     if not found:
@@ -242,3 +242,8 @@ def exported_metrics(scenario, check):
                 yield check.finding(query.obj, query.field,
                                     f"{query.where}: queries {metric}, which no exporter in policy/exported-metrics.yaml"
                                     f" exports and no shipped rule records, in {query.expr}")
+
+
+check("promql.exported-metrics",
+      "every metric a dashboard panel or rule queries is exported (policy/exported-metrics.yaml) or recorded by a shipped rule",
+       exported_metrics)

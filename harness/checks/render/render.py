@@ -6,8 +6,10 @@ from ...core.manifests import ObjectRef
 from ..registry import check
 
 
-@check("render.template", "helm template succeeds for every case (values accepted by the chart schema)")
 def template(scenario, check):
     for error in scenario.render_errors:
         release = error.split(":", 1)[0]
         yield check.finding(ObjectRef("HelmRelease", "", release), "values", error)
+
+
+check("render.template", "helm template succeeds for every case (values accepted by the chart schema)", template)

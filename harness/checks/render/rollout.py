@@ -24,7 +24,6 @@ def _rolling_deployments(scenario):
             yield deployment
 
 
-@check("rollout.strategy", "Deployments use the RollingUpdate strategy (Recreate means downtime)")
 def strategy(scenario, check):
     for deployment in scenario.manifests.of_kind("Deployment"):
         kind = get_or(get_or(deployment.spec, "strategy"), "type", "RollingUpdate")
@@ -32,7 +31,9 @@ def strategy(scenario, check):
             yield check.finding(deployment, "spec.strategy.type", f"strategy is {kind}, not RollingUpdate")
 
 
-@check("rollout.max-unavailable", "maxUnavailable, rounded down against replicas/HPA minReplicas, leaves a pod serving")
+check("rollout.strategy", "Deployments use the RollingUpdate strategy (Recreate means downtime)", strategy)
+
+
 def max_unavailable(scenario, check):
     for deployment in _rolling_deployments(scenario):
         replicas, source = desired_replicas(deployment, scenario.lookup)
@@ -47,7 +48,10 @@ def max_unavailable(scenario, check):
                                 "every pod may be down at once")
 
 
-@check("rollout.max-surge", "maxSurge is at least 1 when maxUnavailable resolves to 0")
+check("rollout.max-unavailable", "maxUnavailable, rounded down against replicas/HPA minReplicas, leaves a pod serving",
+      max_unavailable)
+
+
 def max_surge(scenario, check):
     for deployment in _rolling_deployments(scenario):
         replicas, source = desired_replicas(deployment, scenario.lookup)
@@ -58,7 +62,9 @@ def max_surge(scenario, check):
                                 "the rollout cannot start a new pod")
 
 
-@check("rollout.production-replicas", "production runs at least 3 replicas (or HPA minReplicas)")
+check("rollout.max-surge", "maxSurge is at least 1 when maxUnavailable resolves to 0", max_surge)
+
+
 def production_replicas(scenario, check):
     if not scenario.is_production:
         return
@@ -68,3 +74,6 @@ def production_replicas(scenario, check):
         if replicas < minimum:
             field = "spec.replicas" if source == "spec.replicas" else source
             yield check.finding(deployment, field, f"{replicas} replicas in production, need at least {minimum}")
+
+
+check("rollout.production-replicas", "production runs at least 3 replicas (or HPA minReplicas)", production_replicas)

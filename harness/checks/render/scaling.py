@@ -9,14 +9,15 @@ from ...core.intstr import scaled
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for
 
 
-@check("scaling.hpa-version", "HorizontalPodAutoscalers use autoscaling/v2")
 def hpa_version(scenario, check):
     for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
         if hpa.api_version != "autoscaling/v2":
             yield check.finding(hpa, "apiVersion", f"{hpa.api_version}, want autoscaling/v2")
 
 
-@check("scaling.hpa-bounds", "HPA 1 <= minReplicas <= maxReplicas")
+check("scaling.hpa-version", "HorizontalPodAutoscalers use autoscaling/v2", hpa_version)
+
+
 def hpa_bounds(scenario, check):
     for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
         low, high = int(get_or(hpa.spec, "minReplicas", 1)), int(get_or(hpa.spec, "maxReplicas", 0))
@@ -26,7 +27,9 @@ def hpa_bounds(scenario, check):
             yield check.finding(hpa, "spec.minReplicas", f"minReplicas {low} exceeds maxReplicas {high}")
 
 
-@check("scaling.hpa-target", "each HPA scales a workload that is rendered")
+check("scaling.hpa-bounds", "HPA 1 <= minReplicas <= maxReplicas", hpa_bounds)
+
+
 def hpa_target(scenario, check):
     for hpa in scenario.manifests.of_kind("HorizontalPodAutoscaler"):
         target = hpa.spec.get("scaleTargetRef") or {}
@@ -35,14 +38,19 @@ def hpa_target(scenario, check):
                                 f"{target.get('kind')}/{target.get('name')} is not rendered")
 
 
-@check("scaling.replicas-under-hpa", "a workload under an HPA omits spec.replicas (helm would reset the scale)")
+check("scaling.hpa-target", "each HPA scales a workload that is rendered", hpa_target)
+
+
 def replicas_under_hpa(scenario, check):
     for workload in scenario.manifests.of_kind("Deployment", "StatefulSet"):
         if is_set(workload.spec, "replicas") and hpa_for(workload, scenario.lookup) is not None:
             yield check.finding(workload, "spec.replicas", "set although an HPA manages this workload")
 
 
-@check("scaling.pdb", "each PDB (policy/v1) selects pods and allows at least one disruption at minReplicas")
+check("scaling.replicas-under-hpa", "a workload under an HPA omits spec.replicas (helm would reset the scale)",
+      replicas_under_hpa)
+
+
 def pdb(scenario, check):
     workloads = scenario.lookup.of_kind(*SERVING_KINDS)
     for budget in scenario.manifests.of_kind("PodDisruptionBudget"):
@@ -68,3 +76,6 @@ def pdb(scenario, check):
             if allowed < 1:
                 yield check.finding(budget, where, f"allows {allowed} disruptions of {workload.ref} at "
                                                    f"{replicas} replicas ({source}): node drains would block")
+
+
+check("scaling.pdb", "each PDB (policy/v1) selects pods and allows at least one disruption at minReplicas", pdb)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from ..registry import CheckSkipped, check
 
 
-@check("schema.kubernetes", "every object validates against its OpenAPI v3 schema (pinned Kubernetes and CRDs, or --kubeconfig's server)")
 def kubernetes_schema(scenario, check):
     source = scenario.schemas
     if source is None or not source.available:
@@ -15,3 +14,7 @@ def kubernetes_schema(scenario, check):
     for obj in scenario.manifests:
         for field, message in source.validate(obj.doc):
             yield check.finding(obj, field, message)
+
+
+check("schema.kubernetes", "every object validates against its OpenAPI v3 schema (pinned Kubernetes and CRDs, or --kubeconfig's server)",
+      kubernetes_schema)

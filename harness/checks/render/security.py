@@ -12,7 +12,6 @@ _ALLOWED_CAPABILITIES = {"NET_BIND_SERVICE"}
 _SECCOMP_OK = {"RuntimeDefault", "Localhost"}
 
 
-@check("security.pod-security", 'pods meet the Pod Security "restricted" profile')
 def pod_security(scenario, check):
     for template in scenario.manifests.pod_templates():
         owner, pod = template.owner, template.spec
@@ -45,7 +44,9 @@ def pod_security(scenario, check):
                                     f"container {name}: seccomp {seccomp or 'unset'}, want RuntimeDefault")
 
 
-@check("security.resources", "containers request cpu and memory and limit memory")
+check("security.pod-security", 'pods meet the Pod Security "restricted" profile', pod_security)
+
+
 def resources(scenario, check):
     # A CPU limit is not required: throttling hurts latency more than it protects neighbours.
     required = (("requests", "cpu"), ("requests", "memory"), ("limits", "memory"))
@@ -56,6 +57,9 @@ def resources(scenario, check):
                 if not (spec.get(group) or {}).get(resource):
                     yield check.finding(template.owner, f"{path}.resources.{group}.{resource}",
                                         f"container {container.get('name')} has no {group}.{resource}")
+
+
+check("security.resources", "containers request cpu and memory and limit memory", resources)
 
 
 def image_problem(image: str) -> str | None:
@@ -69,13 +73,15 @@ def image_problem(image: str) -> str | None:
     return None
 
 
-@check("security.image-pinned", "images carry a fixed tag or digest, never latest")
 def image_pinned(scenario, check):
     for template in scenario.manifests.pod_templates():
         for container, path in template.containers():
             problem = image_problem(str(get_or(container, "image", "")))
             if problem:
                 yield check.finding(template.owner, f"{path}.image", f"{container.get('image')} {problem}")
+
+
+check("security.image-pinned", "images carry a fixed tag or digest, never latest", image_pinned)
 
 
 def looks_like_credential(key: str, words: tuple[str, ...]) -> bool:
@@ -86,7 +92,6 @@ def looks_like_credential(key: str, words: tuple[str, ...]) -> bool:
     return last in words or any(compact.endswith(w.replace("_", "")) for w in words if "_" in w)
 
 
-@check("security.credentials", "no credentials in ConfigMaps or literal env values")
 def credentials(scenario, check):
     words = scenario.settings.credential_words
     for config in scenario.manifests.of_kind("ConfigMap"):
@@ -105,3 +110,6 @@ def credentials(scenario, check):
                 if looks_like_credential(str(get_or(entry, "name", "")), words) or _USERINFO_PASSWORD.search(str(value)):
                     yield check.finding(template.owner, f"{path}.env[{index}].value",
                                         f"{entry.get('name')} holds a literal credential; use a secretKeyRef")
+
+
+check("security.credentials", "no credentials in ConfigMaps or literal env values", credentials)

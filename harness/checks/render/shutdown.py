@@ -30,7 +30,6 @@ def _deployment_serving(scenario):
                     yield template, container, path
 
 
-@check("shutdown.prestop", "serving containers of Deployments delay SIGTERM with a preStop sleep")
 def prestop(scenario, check):
     for template, container, path in _deployment_serving(scenario):
         delay = prestop_delay(container)
@@ -39,7 +38,9 @@ def prestop(scenario, check):
                                 f"container {container.get('name')} has no preStop delay")
 
 
-@check("shutdown.grace-period", "terminationGracePeriodSeconds exceeds the preStop delay plus drain time")
+check("shutdown.prestop", "serving containers of Deployments delay SIGTERM with a preStop sleep", prestop)
+
+
 def grace_period(scenario, check):
     drain = scenario.settings.drain_seconds
     for template, container, path in _deployment_serving(scenario):
@@ -48,3 +49,6 @@ def grace_period(scenario, check):
         if grace <= delay + drain:
             yield check.finding(template.owner, f"{template.spec_path}.terminationGracePeriodSeconds",
                                 f"{grace}s is not more than preStop {delay}s + drain {drain}s")
+
+
+check("shutdown.grace-period", "terminationGracePeriodSeconds exceeds the preStop delay plus drain time", grace_period)

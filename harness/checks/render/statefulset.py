@@ -6,9 +6,6 @@ from ...core.manifests import service_selects
 from ..registry import check
 
 
-@check("statefulset.governing-service",
-       "each StatefulSet's serviceName names a headless Service of its release that selects its pods "
-       "(per-pod DNS names exist only behind one)")
 def governing_service(scenario, check):
     for sts in scenario.manifests.of_kind("StatefulSet"):
         name = sts.spec.get("serviceName")
@@ -25,3 +22,8 @@ def governing_service(scenario, check):
                                 "the pods no DNS names of their own")
         elif not service_selects(service.spec.get("selector"), labels):
             yield check.finding(sts, "spec.serviceName", f"Service {name} does not select the StatefulSet's pods")
+
+
+check("statefulset.governing-service",
+      "each StatefulSet's serviceName names a headless Service of its release that selects its pods "
+      "(per-pod DNS names exist only behind one)", governing_service)

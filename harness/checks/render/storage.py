@@ -16,14 +16,17 @@ def _empty_dirs(template):
             yield index, volume, volume.get("emptyDir") or {}
 
 
-@check("storage.emptydir-size-limit",
-       "every emptyDir has a sizeLimit (an unbounded one can fill the node's disk or memory and evict its neighbours)")
 def emptydir_size_limit(scenario, check):
     for template in scenario.manifests.pod_templates():
         for index, volume, empty_dir in _empty_dirs(template):
             if not empty_dir.get("sizeLimit"):
                 yield check.finding(template.owner, f"{template.spec_path}.volumes[{index}].emptyDir.sizeLimit",
                                     f"volume {volume.get('name')} has no sizeLimit")
+
+
+check("storage.emptydir-size-limit",
+      "every emptyDir has a sizeLimit (an unbounded one can fill the node's disk or memory and evict its neighbours)",
+       emptydir_size_limit)
 
 
 def _request(container) -> Decimal:
@@ -42,9 +45,6 @@ def _size(value) -> str:
     return f"{value / 2**20:.0f}Mi"
 
 
-@check("storage.ephemeral-request",
-       "Job and CronJob pods request at least the ephemeral storage of their disk-backed emptyDirs (otherwise the "
-       "scheduler can place a run on a node without the space, and the kubelet evicts it midway)")
 def ephemeral_request(scenario, check):
     for template in scenario.manifests.pod_templates():
         if template.owner.kind not in _BATCH_KINDS:
@@ -56,3 +56,8 @@ def ephemeral_request(scenario, check):
             yield check.finding(template.owner, f"{template.spec_path}.containers[0].resources.requests.ephemeral-storage",
                                 f"the pod requests {_size(requested)} of ephemeral storage, its disk-backed emptyDirs "
                                 f"may hold {_size(scratch)}")
+
+
+check("storage.ephemeral-request",
+      "Job and CronJob pods request at least the ephemeral storage of their disk-backed emptyDirs (otherwise the "
+      "scheduler can place a run on a node without the space, and the kubelet evicts it midway)", ephemeral_request)

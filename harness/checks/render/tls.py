@@ -21,7 +21,6 @@ def _host_covered(host: str, patterns: list[str]) -> bool:
                for p in patterns)
 
 
-@check("tls.hosts", "every Ingress host and HTTPRoute hostname is served over TLS")
 def hosts(scenario, check):
     for ingress in scenario.manifests.of_kind("Ingress"):
         covered = [h for entry in ingress.spec.get("tls") or [] if entry.get("secretName")
@@ -52,7 +51,9 @@ def hosts(scenario, check):
                                         f"hostname {host} has no HTTPS listener with a certificate on {gateway.ref}")
 
 
-@check("tls.issuer", "the cert-manager annotation key fits the issuer kind and names an issuer the platform renders")
+check("tls.hosts", "every Ingress host and HTTPRoute hostname is served over TLS", hosts)
+
+
 def issuer(scenario, check):
     issuers = scenario.lookup.of_kind("ClusterIssuer", "Issuer")
     annotated = [o for o in scenario.manifests.of_kind("Ingress", "Gateway")
@@ -77,7 +78,10 @@ def issuer(scenario, check):
                                                 f"(known: {', '.join(sorted(i.name for i in issuers))})")
 
 
-@check("tls.redirect", "plain HTTP is redirected to HTTPS (Ingress annotation or HTTPRoute RequestRedirect)")
+check("tls.issuer", "the cert-manager annotation key fits the issuer kind and names an issuer the platform renders",
+      issuer)
+
+
 def redirect(scenario, check):
     known = scenario.settings.redirect_annotations
     for ingress in scenario.manifests.of_kind("Ingress"):
@@ -94,6 +98,9 @@ def redirect(scenario, check):
             if "*" not in patterns and not _host_covered(host, patterns):
                 yield check.finding(route, "spec.hostnames",
                                     f"no HTTPRoute redirects http://{host} to https (RequestRedirect scheme https)")
+
+
+check("tls.redirect", "plain HTTP is redirected to HTTPS (Ingress annotation or HTTPRoute RequestRedirect)", redirect)
 
 
 def _enables_redirect(value: str | None, expected: str | None) -> bool:

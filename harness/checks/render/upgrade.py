@@ -39,7 +39,6 @@ def _baseline(scenario):
     return scenario.baseline
 
 
-@check("upgrade.immutable-fields", "no change, against the git base ref, to fields Kubernetes cannot update")
 def immutable_fields(scenario, check):
     before = _baseline(scenario)
     for obj in scenario.manifests:
@@ -57,7 +56,10 @@ def immutable_fields(scenario, check):
                 yield check.finding(obj, ".".join(path), f"changed from {was!r} to {now!r}: immutable on upgrade")
 
 
-@check("upgrade.removed-resources", "no PVC or helm.sh/resource-policy=keep object disappears against the base ref")
+check("upgrade.immutable-fields", "no change, against the git base ref, to fields Kubernetes cannot update",
+      immutable_fields)
+
+
 def removed_resources(scenario, check):
     before = _baseline(scenario)
     for old in before:
@@ -68,3 +70,7 @@ def removed_resources(scenario, check):
         elif old.annotations.get("helm.sh/resource-policy") == "keep":
             yield check.finding(old, "metadata.annotations[helm.sh/resource-policy]",
                                 "object marked keep is no longer rendered")
+
+
+check("upgrade.removed-resources", "no PVC or helm.sh/resource-policy=keep object disappears against the base ref",
+      removed_resources)

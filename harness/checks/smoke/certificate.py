@@ -76,7 +76,10 @@ def _routes(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[F
                             yield from _certificate(snap, settings, check, secret, [host])
 
 
-@smoke_check("certificate.valid", "every Ingress/Gateway TLS Secret holds a certificate for its hosts valid for N more days")
 def certificate_valid(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from _ingresses(snap, settings, check)
     yield from _routes(snap, settings, check)
+
+
+smoke_check("certificate.valid", "every Ingress/Gateway TLS Secret holds a certificate for its hosts valid for N more days",
+            certificate_valid)

@@ -11,7 +11,6 @@ from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-@smoke_check("deployment.rolled-out", "every released Deployment exists with all replicas updated and available")
 def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "Deployment", snap.deployments)
     for dep in snap.deployments:
@@ -28,3 +27,7 @@ def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check)
         for cond in get_or(status, "conditions", []):
             if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
                 yield check.finding(dep, "status.conditions[Progressing]", "progress deadline exceeded", "Deployment")
+
+
+smoke_check("deployment.rolled-out", "every released Deployment exists with all replicas updated and available",
+            deployment_rolled_out)

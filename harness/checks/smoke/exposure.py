@@ -18,7 +18,6 @@ def _internal(svc: Obj, settings: SmokeSettings) -> bool:
     return bool(components & set(settings.internal_components))
 
 
-@smoke_check("exposure.internal", "no LoadBalancer, NodePort, external IP, Ingress or HTTPRoute reaches the database or metrics")
 def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     internal = {s["metadata"]["name"] for s in snap.services if _internal(s, settings)}
     for svc in snap.services:
@@ -43,3 +42,7 @@ def exposure_internal(snap: Snapshot, settings: SmokeSettings, check: Check) -> 
                 if get_or(backend, "kind", "Service") == "Service" and backend.get("name") in internal:
                     yield check.finding(route, "spec.rules.backendRefs", f"routes to internal Service {backend['name']}",
                                         "HTTPRoute")
+
+
+smoke_check("exposure.internal", "no LoadBalancer, NodePort, external IP, Ingress or HTTPRoute reaches the database or metrics",
+            exposure_internal)

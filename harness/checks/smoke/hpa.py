@@ -11,7 +11,6 @@ from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-@smoke_check("hpa.bounds", "every released HPA exists with its min/max, and its Deployment's replicas lie within them")
 def hpa_bounds(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for doc in deployed_manifests(snap.release_secrets):
         if doc.get("kind") != "HorizontalPodAutoscaler":
@@ -31,3 +30,7 @@ def hpa_bounds(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterabl
         elif not lo <= get_or(target["spec"], "replicas", 1) <= hi:
             yield check.finding(target, "spec.replicas", f"{get_or(target['spec'], 'replicas', 1)} outside [{lo}, {hi}]",
                                 "Deployment")
+
+
+smoke_check("hpa.bounds", "every released HPA exists with its min/max, and its Deployment's replicas lie within them",
+            hpa_bounds)

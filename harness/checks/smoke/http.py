@@ -41,26 +41,36 @@ def _api(snap: Snapshot, settings: SmokeSettings) -> list[str]:
     return _hosts(snap, "api", settings.http.api_host)
 
 
-@smoke_check("http.tls", "HTTPS handshake verifies: trusted chain, SAN covers the host, TLS >= 1.2")
 def http_tls(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_tls)
 
 
-@smoke_check("http.redirect", "plain HTTP redirects to HTTPS on the same host")
+smoke_check("http.tls", "HTTPS handshake verifies: trusted chain, SAN covers the host, TLS >= 1.2", http_tls)
+
+
 def http_redirect(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_redirect)
 
 
-@smoke_check("http.hsts", "HTTPS answers carry Strict-Transport-Security with a long max-age")
+smoke_check("http.redirect", "plain HTTP redirects to HTTPS on the same host", http_redirect)
+
+
 def http_hsts(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings), httpprobe.probe_hsts)
 
 
-@smoke_check("http.static-cache", "index.html revalidates; fingerprinted assets are long-cacheable")
+smoke_check("http.hsts", "HTTPS answers carry Strict-Transport-Security with a long max-age", http_hsts)
+
+
 def http_static_cache(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _ui(snap, settings), httpprobe.probe_static_cache)
 
 
-@smoke_check("http.api-health", "the API's health endpoint answers 200 over HTTPS")
+smoke_check("http.static-cache", "index.html revalidates; fingerprinted assets are long-cacheable", http_static_cache)
+
+
 def http_api_health(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     return _run(settings, check, _api(snap, settings), httpprobe.probe_health)
+
+
+smoke_check("http.api-health", "the API's health endpoint answers 200 over HTTPS", http_api_health)

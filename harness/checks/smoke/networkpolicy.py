@@ -20,7 +20,6 @@ def _isolates_ingress(policy: Obj) -> bool:
     return "Ingress" in types
 
 
-@smoke_check("networkpolicy.in-force", "released NetworkPolicies exist and every Acme pod is selected by an ingress policy")
 def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "NetworkPolicy", snap.network_policies)
     ingress_policies = [p for p in snap.network_policies if _isolates_ingress(p)]
@@ -29,3 +28,7 @@ def networkpolicy_in_force(snap: Snapshot, settings: SmokeSettings, check: Check
         # spec.podSelector is not optional: null decodes to the empty selector, every pod.
         if not any(selector_matches(get_or(get_or(p, "spec"), "podSelector", {}), labels) for p in ingress_policies):
             yield check.finding(pod, "metadata.labels", "no NetworkPolicy isolates this pod: all ingress allowed", "Pod")
+
+
+smoke_check("networkpolicy.in-force", "released NetworkPolicies exist and every Acme pod is selected by an ingress policy",
+            networkpolicy_in_force)

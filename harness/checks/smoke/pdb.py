@@ -11,7 +11,6 @@ from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-@smoke_check("pdb.allows-disruption", "every PodDisruptionBudget currently allows at least one disruption")
 def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "PodDisruptionBudget", snap.pdbs)
     for pdb in snap.pdbs:
@@ -21,3 +20,7 @@ def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check)
                                 f"0 allowed ({get_or(status, 'currentHealthy', 0)} healthy, "
                                 f"{get_or(status, 'desiredHealthy', 0)} desired): a node drain would block",
                                 "PodDisruptionBudget")
+
+
+smoke_check("pdb.allows-disruption", "every PodDisruptionBudget currently allows at least one disruption",
+            pdb_allows_disruption)

@@ -16,7 +16,6 @@ def _age(snap: Snapshot, timestamp: str) -> float:
     return (snap.taken_at - created).total_seconds()
 
 
-@smoke_check("pod.healthy", "no pod Pending past the deadline or crash-looping")
 def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     for pod in snap.pods:
         if pod["metadata"].get("deletionTimestamp"):
@@ -30,3 +29,6 @@ def pod_healthy(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterab
             if waiting == "CrashLoopBackOff" or restarts > settings.max_restarts:
                 yield check.finding(pod, f"status.containerStatuses[{cs.get('name')}]",
                                     f"crash-looping ({restarts} restarts, {waiting or 'running'})", "Pod")
+
+
+smoke_check("pod.healthy", "no pod Pending past the deadline or crash-looping", pod_healthy)

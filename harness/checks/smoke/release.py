@@ -10,7 +10,6 @@ from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-@smoke_check("release.deployed", "every expected Helm release's newest revision is deployed (at the expected revision)")
 def release_deployed(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     found = revisions(snap.release_secrets)
     for name in settings.releases:
@@ -25,3 +24,7 @@ def release_deployed(snap: Snapshot, settings: SmokeSettings, check: Check) -> I
         expected = settings.expected_revisions.get(name)
         if expected is not None and newest.version != expected:
             yield check.finding(ref, "version", f"at revision {newest.version}, expected {expected}", kind="Release")
+
+
+smoke_check("release.deployed", "every expected Helm release's newest revision is deployed (at the expected revision)",
+            release_deployed)

@@ -23,7 +23,6 @@ def ready_endpoints(snap: Snapshot, service: str) -> int:
     return count
 
 
-@smoke_check("service.endpoints", "every Service has at least one ready endpoint in its EndpointSlices")
 def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "Service", snap.services)
     for svc in snap.services:
@@ -31,3 +30,7 @@ def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> 
             continue  # resolved by DNS, no endpoints by design
         if ready_endpoints(snap, svc["metadata"]["name"]) == 0:
             yield check.finding(svc, "endpoints", "no ready endpoint in any EndpointSlice", "Service")
+
+
+smoke_check("service.endpoints", "every Service has at least one ready endpoint in its EndpointSlices",
+            service_endpoints)
