@@ -5,7 +5,7 @@ the named packages, prints each package's score and every surviving mutant (file
 mutation), and compares with tests/mutation/baseline.json: a package's score may rise, never fall,
 and a survivor not listed there (with the reason it is equivalent or harmless) fails.
 `--changed-since REF` mutates only the files changed since REF's merge base (what `make pytest`
-runs); `--update-baseline` rewrites the counts and lists new survivors with an empty reason,
+runs), except those the baseline measured at their present content; `--update-baseline` rewrites the counts and lists new survivors with an empty reason,
 which fails until someone writes one.
 
 Exit codes: 0 held, 1 the ratchet failed, 2 bad input (one sentence on stderr).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import re
@@ -69,6 +70,19 @@ def package_of(file: str) -> str | None:
 
 def module_of(file: str) -> str:
     return file.removesuffix(".py").replace("/", ".")
+
+
+def content_digest(file: str) -> str:
+    return hashlib.sha256((ROOT / file).read_bytes()).hexdigest()[:16]
+
+
+def measured_as_is(baseline: dict, files: list[str]) -> list[str]:
+    """The files the baseline was measured at, byte for byte: their counts and survivors stand.
+
+    Without this a fresh clone (CI) would re-mutate every file the branch changed, even right after
+    `make mutation UPDATE=1` measured them: mutmut reruns every mutant it is named, cached or not.
+    """
+    return [f for f in files if baseline["files"].get(f, {}).get("digest") == content_digest(f)]
 
 
 def changed_files(ref: str) -> list[str]:
@@ -142,12 +156,13 @@ def _line_of(file: str, function: str, before: str) -> int:
     return 0
 
 
-def measure(files: list[str]) -> tuple[dict[str, dict[str, int]], list[Survivor]]:
+def measure(files: list[str], digests: dict[str, str]) -> tuple[dict[str, dict], list[Survivor]]:
     by_name = statuses(files)
     unchecked = [n for n, s in by_name.items() if s not in DETECTED | UNDETECTED]
     if unchecked:
         raise BadInput(f"{len(unchecked)} mutants were not run to a verdict (e.g. {unchecked[0]}); rerun")
-    counts: dict[str, dict[str, int]] = {f: {"killed": 0, "total": 0} for f in files}
+    # the digest is the content mutmut started from, so the entry says exactly what was measured
+    counts: dict[str, dict] = {f: {"killed": 0, "total": 0, "digest": digests[f]} for f in files}
     survivors = []
     for name, status in sorted(by_name.items()):
         file = next(f for f in files if name.startswith(f"{module_of(f)}.x"))
@@ -242,11 +257,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.changed_since:
             changed = set(changed_files(args.changed_since))
             files = [f for f in files if f in changed]
+            as_is = measured_as_is(load_baseline(), files)
+            if as_is:
+                print(f"mutation: {len(as_is)} changed files are as the baseline measured them; not mutated again")
+            files = [f for f in files if f not in as_is]
             if not files:
-                print(f"mutation: no mutated file changed since {args.changed_since}")
+                print(f"mutation: nothing to mutate: no file changed since {args.changed_since} "
+                      "differs from what the baseline measured")
                 return 0
+        digests = {f: content_digest(f) for f in files}
         run_mutmut(files)
-        counts, survivors = measure(files)
+        counts, survivors = measure(files, digests)
     except BadInput as e:
         print(f"mutation: error: {e}", file=sys.stderr)
         return 2
