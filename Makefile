@@ -92,7 +92,10 @@ pytest: deps venv backup-deps collector-deps ## run the Python test suite withou
 	exit $$rc
 
 .PHONY: test
-test: lint unittest test-rules test-render pytest e2e ## every test: lint, unittest, alert-rule tests, test-render, pytest, e2e
+test: lint unittest test-rules test-render ## every test: lint, unittest, alert-rule tests, test-render, then pytest and both e2e suites side by side
+	@# they wait on processes and clusters far more than they compute, so they share the two cores;
+	@# each one's output is printed whole when it ends
+	@$(MAKE) -j3 --output-sync=target pytest e2e-simulated e2e-node
 
 .PHONY: mutation
 mutation: deps venv ## mutation score of the render checks, smoke checks and NetworkPolicy evaluator against tests/mutation/baseline.json (PACKAGES="render smoke netpol", UPDATE=1 rewrites the baseline)
@@ -115,16 +118,29 @@ smoke: venv ## smoke-check the releases deployed to ENV (default local); reports
 	@$(HARNESS) smoke --env $(ENV) --junit $(REPORTS)/smoke-$(ENV).xml --json $(REPORTS)/smoke-$(ENV).json
 
 .PHONY: e2e
-e2e: deps tools venv ## cluster tests: the simulated nodes' suites and the schema validation first, then the real node joins and tests/node runs on it (ACME_REAL_NODE=0: not); stops the cluster if this target started it
+e2e: e2e-simulated e2e-node ## cluster tests: the simulated nodes' suites and the real node's, each on its own local cluster (`make -j2 e2e` runs them side by side, as `make test` does)
+
+.PHONY: e2e-simulated
+e2e-simulated: deps tools venv ## the schema validation and the simulated nodes' suites on the local cluster, its real node left out; stops the cluster if this target started it
 	@started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; \
 	ACME_REAL_NODE=0 $(HARNESS) cluster up; $(HARNESS) node down >/dev/null; rc=0; \
 	$(HARNESS) check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
 	if [ $$rc -eq 0 ]; then ACME_REAL_NODE=0 ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e --ignore=tests/node || rc=$$?; fi; \
-	if [ $$rc -eq 0 ] && [ "$${ACME_REAL_NODE:-1}" != 0 ]; then \
-	  $(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e tests/node || rc=$$?; fi; \
 	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
-	if [ $$rc -eq 5 ]; then echo "e2e: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "e2e-simulated: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
+
+# The real node's suites get a second cluster from this checkout (its own name, port and .cache
+# directories), so they need not wait for the simulated suites, which assert a cluster without it.
+NODE_CLUSTER := ACME_CLUSTER_NAME=acme-node ACME_CLUSTER_PORT=$$(( $${ACME_CLUSTER_PORT:-16443} + 100 ))
+
+.PHONY: e2e-node
+e2e-node: deps tools venv ## tests/node on a second local cluster (name acme-node, port ACME_CLUSTER_PORT+100) with the real node joined (ACME_REAL_NODE=0: left out, said so); stops it if this target started it
+	@if [ "$${ACME_REAL_NODE:-1}" = 0 ]; then echo "e2e-node: ACME_REAL_NODE=0, the real node's suites are left out"; exit 0; fi; \
+	export $(NODE_CLUSTER); started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; rc=0; \
+	$(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e tests/node || rc=$$?; \
+	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
+	if [ $$rc -eq 5 ]; then echo "e2e-node: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
 .PHONY: bench
 bench: tools venv collector-deps ## benchmarks: render matrix vs plain helm, collector restart, cluster start/apply/smoke (recreates the local cluster)

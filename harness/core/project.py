@@ -70,11 +70,6 @@ class Project:
     def cache_dir(self) -> Path:
         return self.root / ".cache"
 
-    @property
-    def local_kubeconfig(self) -> Path:
-        """Where the local cluster (make cluster-up) writes its kubeconfig."""
-        return self.cache_dir / "cluster" / "kubeconfig"
-
     def tool(self, name: str) -> Path:
         """The pinned tool from .tools/bin, else the one on PATH; a clear error when neither exists."""
         pinned = self.root / ".tools" / "bin" / name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ ETCD_TOOL_OPTIONS = {"etcdctl": "etcdctlBinary", "etcdutl": "etcdutlBinary"}
 # Fixed rather than random so a busy port is reported up front; override for parallel clones.
 # Below 32767, where kwokctl's own port allocator (etcd, controllers) starts counting down.
 DEFAULT_PORT = 16443
+DEFAULT_NAME = "acme"
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,26 @@ class ClusterSettings:
         raw = os.environ.get("ACME_CLUSTER_PORT", str(DEFAULT_PORT))
         if not raw.isdigit() or not 0 < int(raw) < 65536:
             raise HarnessError(f"ACME_CLUSTER_PORT must be a port number, got {raw!r}")
-        return cls(project, os.environ.get("ACME_CLUSTER_NAME", "acme"), int(raw))
+        name = os.environ.get("ACME_CLUSTER_NAME", DEFAULT_NAME)
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?", name):
+            raise HarnessError(f"ACME_CLUSTER_NAME must be a lowercase name of letters, digits and dashes "
+                               f"(at most 32), got {name!r}")
+        return cls(project, name, int(raw))
+
+    def state(self, kind: str) -> Path:
+        """A directory of this cluster's own state under .cache. The default cluster keeps the paths
+        the docs name; another name (a second cluster from the same checkout, as `make e2e` starts
+        for the real node's suites) gets directories of its own, so the two never share a file."""
+        return self.project.cache_dir / (kind if self.name == DEFAULT_NAME else f"{kind}-{self.name}")
 
     @property
     def workdir(self) -> Path:
         """KWOK_WORKDIR: kwokctl keeps certificates, logs and etcd data here, never in $HOME."""
-        return self.project.cache_dir / "kwok"
+        return self.state("kwok")
 
     @property
     def kubeconfig(self) -> Path:
-        return self.project.cache_dir / "cluster" / "kubeconfig"
+        return self.state("cluster") / "kubeconfig"
 
     @property
     def context(self) -> str:

@@ -97,7 +97,7 @@ class NodeSettings:
 
     @property
     def state_dir(self) -> Path:
-        return self.cluster.project.cache_dir / "node"
+        return self.cluster.state("node")
 
     @property
     def holder_file(self) -> Path:
