@@ -14,6 +14,7 @@ from typing import Any, Callable
 import trustme
 
 from case import broken, part, sound
+from harness.live.releases import Revision
 from harness.live.settings import ObservabilitySettings, SmokeSettings
 from harness.live.snapshot import Obj, Snapshot
 from http_site import Site
@@ -97,6 +98,29 @@ def container_status(**fields: Any) -> Callable[[Snapshot, World], None]:
 
 def certificate(*hosts: str, **validity: dt.datetime) -> Callable[[Snapshot, World], None]:
     return lambda s, w: s.tls_secrets.__setitem__(0, tls_secret("acme-api-tls", w.ca, *hosts, **validity))
+
+
+def aged(obj: dict, seconds: int) -> dict:
+    obj["metadata"]["creationTimestamp"] = (NOW - dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return obj
+
+
+def terminating(obj: dict) -> dict:
+    obj["metadata"]["deletionTimestamp"] = "2026-11-26T06:59:00Z"
+    return obj
+
+
+def rerelease(snap: Snapshot, change: Callable[[list[dict]], list[dict]]) -> None:
+    """acme-api's deployed revision again, its manifest changed by `change`."""
+    index, secret = next((i, s) for i, s in enumerate(snap.release_secrets)
+                         if s["metadata"]["labels"]["name"] == "acme-api" and s["metadata"]["labels"]["status"] == "deployed")
+    docs = Revision("acme-api", 2, "deployed", secret).manifest()
+    snap.release_secrets[index] = release_secret("acme-api", 2, "deployed", change(docs))
+
+
+def unset_min(hpa: dict) -> dict:
+    hpa["spec"].pop("minReplicas")
+    return hpa
 
 
 def recent_pending(snap: Snapshot, world: World) -> None:
@@ -315,6 +339,18 @@ CASES = [
           edit(lambda s, w: (s.deployments[0]["spec"].pop("replicas"), s.deployments[0]["status"].update(
               replicas=1, updatedReplicas=1, readyReplicas=1, availableReplicas=1)))),
     sound("deployment.rolled-out", "no-conditions-yet", edit(lambda s, w: s.deployments[0]["status"].pop("conditions"))),
+    broken("deployment.rolled-out", "new-deployment-not-observed-yet",
+           edit(lambda s, w: s.deployments[0]["status"].pop("observedGeneration")),
+           (DEP, "status.observedGeneration", "controller has not seen the latest spec")),
+    sound("deployment.rolled-out", "no-generation-recorded",
+          edit(lambda s, w: (s.deployments[0]["status"].pop("observedGeneration"), s.deployments[0]["metadata"].pop("generation")))),
+    sound("deployment.rolled-out", "scaled-to-zero",
+          edit(lambda s, w: (s.deployments[0]["spec"].update(replicas=0),
+                             s.deployments[0].update(status={"observedGeneration": 1})))),
+    broken("deployment.rolled-out", "one-replica-none-available",
+           edit(lambda s, w: (s.deployments[0]["spec"].pop("replicas"), s.deployments[0]["status"].update(
+               replicas=1, updatedReplicas=1, readyReplicas=1), s.deployments[0]["status"].pop("availableReplicas"))),
+           (DEP, "status.availableReplicas", "0/1")),
     broken("deployment.rolled-out", "progress-deadline-exceeded",
            edit(lambda s, w: s.deployments[0]["status"]["conditions"][0].update(reason="ProgressDeadlineExceeded")),
            (DEP, "status.conditions[Progressing]", "progress deadline exceeded")),
@@ -322,6 +358,18 @@ CASES = [
     sound("pod.healthy", "healthy", edit()),
     sound("pod.healthy", "young-pending-and-terminating-pods", edit(recent_pending)),
     sound("pod.healthy", "restarts-at-the-limit", edit(container_status(restartCount=3))),
+    sound("pod.healthy", "pending-for-exactly-the-deadline", edit(lambda s, w: s.pods.append(aged(
+        pod("acme-api-x", "api", phase="Pending"), seconds=120)))),
+    sound("pod.healthy", "just-scheduled-without-status", edit(lambda s, w: s.pods.append(
+        {**aged(pod("acme-api-x", "api"), seconds=1), "status": {"phase": "Pending"}}))),
+    broken("pod.healthy", "terminating-pod-then-a-pending-one",
+           edit(lambda s, w: s.pods.__setitem__(slice(0, 0), [terminating(pod("acme-api-old", "api", phase="Pending")),
+                                                             pod("acme-api-x", "api", phase="Pending")])),
+           ("Pod/acme/acme-api-x", "status.phase", "Pending for more than 120 s")),
+    broken("pod.healthy", "crash-loop-before-any-restart-is-counted",
+           edit(lambda s, w: s.pods[0]["status"]["containerStatuses"][0].update(
+               restartCount=None, state={"waiting": {"reason": "CrashLoopBackOff"}})),
+           ("Pod/acme/acme-api-0", "status.containerStatuses[app]", "crash-looping (0 restarts, CrashLoopBackOff)")),
     broken("pod.healthy", "pending-past-deadline", edit(lambda s, w: s.pods.append(pod("acme-api-x", "api", phase="Pending"))),
            ("Pod/acme/acme-api-x", "status.phase", "Pending for more than 120 s")),
     broken("pod.healthy", "crash-loop-back-off",
@@ -332,6 +380,10 @@ CASES = [
 
     sound("service.endpoints", "healthy", edit()),
     sound("service.endpoints", "external-name-and-unset-ready", edit(external_name)),
+    broken("service.endpoints", "external-name-then-a-service-without-endpoints",
+           edit(lambda s, w: (external_name(s, w), s.services.insert(0, s.services.pop()),
+                              s.endpoint_slices.__setitem__(0, {**endpoint_slice("acme-api"), "metadata": {"name": "manual"}}))),
+           ("Service/acme/acme-api", "endpoints", "no ready endpoint in any EndpointSlice")),
     broken("service.endpoints", "no-ready-endpoint",
            edit(lambda s, w: s.endpoint_slices.__setitem__(0, endpoint_slice("acme-api", False))),
            ("Service/acme/acme-api", "endpoints", "no ready endpoint in any EndpointSlice")),
@@ -351,6 +403,13 @@ CASES = [
            ("Service/acme/acme-db", "spec.externalIPs", "external IPs expose an internal component")),
     broken("exposure.internal", "internal-by-label-without-selector", edit(internal_by_label),
            ("Service/acme/acme-db-external", "spec.type", "LoadBalancer exposes an internal component")),
+    broken("exposure.internal", "unlabelled-service-selecting-the-database",
+           edit(lambda s, w: s.services.append({"metadata": {"name": "acme-db-public", "namespace": NS},
+                                                "spec": {"type": "LoadBalancer",
+                                                         "selector": {"app.kubernetes.io/component": "database"}}})),
+           ("Service/acme/acme-db-public", "spec.type", "LoadBalancer exposes an internal component")),
+    sound("exposure.internal", "route-to-a-backend-that-is-not-a-service",
+          gateway_env(lambda s: s.http_routes[0]["spec"]["rules"][0]["backendRefs"][0].update(name="acme-db", kind="Backend"))),
     broken("exposure.internal", "ingress-to-database", edit(ingress_backend("acme-db")),
            (ING, "spec.rules.http.paths.backend", "routes to internal Service acme-db")),
     broken("exposure.internal", "ingress-default-backend-to-database",
@@ -381,6 +440,15 @@ CASES = [
            (HPA, "spec.minReplicas", "1, released 3")),
     broken("hpa.bounds", "deployment-replicas-unset", edit(lambda s, w: s.deployments[0]["spec"].pop("replicas")),
            (DEP, "spec.replicas", "1 outside [3, 10]")),
+    broken("hpa.bounds", "a-missing-hpa-then-a-changed-one",
+           edit(lambda s, w: (rerelease(s, lambda docs: [{**docs[2], "metadata": meta("acme-worker")}, *docs]),
+                              s.hpas[0]["spec"].update(maxReplicas=4))),
+           ("HorizontalPodAutoscaler/acme/acme-worker", "metadata.name", "released HPA missing from the cluster"),
+           (HPA, "spec.maxReplicas", "4, released 10")),
+    sound("hpa.bounds", "min-unset-on-both-sides-and-one-replica",
+          edit(lambda s, w: (rerelease(s, lambda docs: [unset_min(d) if d["kind"] == "HorizontalPodAutoscaler" else d
+                                                        for d in docs]),
+                             s.hpas[0]["spec"].pop("minReplicas"), s.deployments[0]["spec"].update(replicas=1)))),
     broken("hpa.bounds", "target-missing",
            edit(lambda s, w: s.hpas[0]["spec"]["scaleTargetRef"].update(name="acme-apiv2")),
            (HPA, "spec.scaleTargetRef", "target Deployment not found")),
@@ -410,6 +478,10 @@ CASES = [
            (ING, "spec.tls[0].secretName", "TLS Secret 'acme-api-tls' not found")),
     broken("certificate.valid", "no-secret-name", edit(lambda s, w: s.ingresses[0]["spec"]["tls"][0].pop("secretName")),
            (ING, "spec.tls[0].secretName", "TLS Secret None not found")),
+    sound("certificate.valid", "valid-from-this-second", edit(certificate("api.acme.com", not_before=NOW))),
+    broken("certificate.valid", "secret-in-another-namespace",
+           edit(lambda s, w: s.tls_secrets[0]["metadata"].update(namespace="traefik")),
+           (ING, "spec.tls[0].secretName", "TLS Secret 'acme-api-tls' not found")),
     broken("certificate.valid", "host-not-covered", edit(certificate("www.acme.com")),
            (CERT, "data[tls.crt]", "certificate does not cover api.acme.com (SAN: ['www.acme.com'])")),
     broken("certificate.valid", "expires-soon", edit(certificate("api.acme.com", not_after=NOW + dt.timedelta(days=3))),
@@ -421,6 +493,16 @@ CASES = [
     broken("certificate.valid", "gateway-missing", gateway_env(lambda s: s.gateways.clear()),
            ("HTTPRoute/acme/acme-api", "spec.parentRefs", "Gateway traefik/acme-gateway not found"),
            ("HTTPRoute/acme/acme-api-redirect", "spec.parentRefs", "Gateway traefik/acme-gateway not found")),
+    broken("certificate.valid", "parent-without-namespace-is-the-routes-own",
+           gateway_env(lambda s: s.http_routes[0]["spec"]["parentRefs"][0].pop("namespace")),
+           ("HTTPRoute/acme/acme-api", "spec.parentRefs", "Gateway acme/acme-gateway not found")),
+    sound("certificate.valid", "certificate-in-the-routes-namespace",
+          gateway_env(lambda s: (s.tls_secrets[0]["metadata"].update(namespace=NS),
+                                 s.gateways[0]["spec"]["listeners"][1]["tls"]["certificateRefs"][0].update(namespace=NS)))),
+    broken("certificate.valid", "redirect-route-first-then-an-uncovered-host",
+           gateway_env(lambda s: (s.http_routes.reverse(),
+                                  s.gateways[0]["spec"]["listeners"][1].update(hostname="*.example.com"))),
+           ("HTTPRoute/acme/acme-api", "spec.hostnames", "no HTTPS listener of traefik/acme-gateway serves api.acme.com")),
     broken("certificate.valid", "listener-secret-missing", gateway_env(lambda s: s.tls_secrets.clear()),
            ("Gateway/traefik/acme-gateway", "spec.listeners[websecure].tls", "TLS Secret traefik/edge-tls not found")),
     broken("certificate.valid", "listener-secret-in-another-namespace",
