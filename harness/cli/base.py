@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import urllib.parse
 from pathlib import Path
 from typing import Callable
 
@@ -21,8 +20,9 @@ exit codes, the same for every command:
        generated files, a cluster or node that is not running (status)
   2    bad input or environment (an unknown name, a missing file or tool, no cluster, an
        argument that cannot apply): one `error:` line on stderr, no traceback
-  3-6  release and demo: 3 preflight failed, 4 apply failed, 5 smoke failed and rolled
-       back, 6 smoke failed and rollback did not help (README, Release)
+  3-7  release and demo: 3 preflight failed, 4 apply failed, 5 smoke failed and rolled
+       back, 6 smoke failed and rollback did not help, 7 a canary aborted by its analysis
+       (README, Release)
   130  interrupted
 """
 
@@ -88,18 +88,6 @@ def seconds(text: str) -> float:
     if not value >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be a number of seconds (0 or more), got {text!r}")
     return value
-
-
-def http_url(text: str) -> str:
-    """A service's base URL (--prometheus): scheme and host, nothing a request would misread."""
-    parts = urllib.parse.urlsplit(text)
-    try:
-        parts.port  # noqa: B018 - a port out of range or not a number raises here
-    except ValueError:
-        parts = urllib.parse.urlsplit("")
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise argparse.ArgumentTypeError(f"must be an http(s)://HOST[:PORT] URL, got {text!r}")
-    return text.rstrip("/")
 
 
 def existing_file(text: str) -> Path:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from ..core.project import LOCAL_ENV, Project
 from ..live.settings import SETTLE_SECONDS
 from .base import command, existing_file, refuse, seconds
+
+DEFAULT_STEPS = "10,50,100"
+DEFAULT_INTERVAL = 60.0  # Flagger's default analysis interval
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +26,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                          help=f"retry failing smoke checks this long after the apply (default {SETTLE_SECONDS:.0f})")
     release.add_argument("--skip-preflight", action="store_true", help="emergency only: deploy without the gates")
     release.add_argument("--no-rollback", action="store_true", help="leave a deploy whose smoke fails in place")
+    canary = release.add_argument_group("canary (docs/progressive-delivery.md)")
+    canary.add_argument("--strategy", choices=("rolling", "canary"), default="rolling",
+                        help="rolling (default): helmfile apply of every release; canary: the acme-api release's "
+                             "canary track through --steps, each judged over --interval, then promoted or aborted")
+    canary.add_argument("--steps", help=f"canary weights in percent, rising, ending at 100 (default {DEFAULT_STEPS})")
+    canary.add_argument("--interval", type=seconds, metavar="SECONDS",
+                        help=f"analysis interval of each step (default {DEFAULT_INTERVAL:.0f})")
+    canary.add_argument("--canary-tag", help="the canary's image tag (default: the stable's image)")
+    canary.add_argument("--canary-digest", help="the canary's image digest, sha256:<64 hex digits>")
 
     demo = command(sub, "demo", _demo, "cluster up (local), then the release flow without its preflight; "
                                        "a summary table")
@@ -53,12 +67,34 @@ def _release(args: argparse.Namespace) -> int:
 
     refuse(args.skip_preflight and args.base_ref is not None,
            "--base-ref: only the preflight reads a baseline, and --skip-preflight skips it")
-    options = _options(args, base_ref=args.base_ref, preflight=not args.skip_preflight, settle_seconds=args.settle)
+    options = _options(args, base_ref=args.base_ref, preflight=not args.skip_preflight, settle_seconds=args.settle,
+                       canary=_canary_plan(args))
     record = release(Project.discover(), options, log=lambda line: print(line, flush=True))
     written = report.write(record, args.report_dir)
     print(f"release: exit {int(record.exit)} ({record.exit.name.lower().replace('_', ' ')}); "
           f"reports {', '.join(str(p) for p in written)}")
     return int(record.exit)
+
+
+def _canary_plan(args: argparse.Namespace):
+    """The canary's plan from its flags; a canary flag without --strategy canary is refused."""
+    given = [flag for flag, value in (("--steps", args.steps), ("--interval", args.interval),
+                                      ("--canary-tag", args.canary_tag), ("--canary-digest", args.canary_digest))
+             if value is not None]
+    if args.strategy != "canary":
+        refuse(bool(given), f"{given[0] if given else ''}: applies to --strategy canary only")
+        return None
+    from ..deploy.release.analysis import parse_steps
+    from ..deploy.release.canary import CanaryPlan
+
+    interval = DEFAULT_INTERVAL if args.interval is None else args.interval
+    refuse(interval <= 0, "--interval: a step needs an analysis interval above 0 seconds")
+    refuse(args.canary_digest is not None and not DIGEST.fullmatch(args.canary_digest),
+           f"--canary-digest: expected sha256:<64 lowercase hex digits>, got {args.canary_digest!r}")
+    refuse(args.canary_digest is not None and not args.canary_tag,
+           "--canary-digest: pins a --canary-tag, which is missing")
+    return CanaryPlan(parse_steps(args.steps or DEFAULT_STEPS), interval, image_tag=args.canary_tag or "",
+                      image_digest=args.canary_digest or "")
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from kubernetes import client
 
@@ -80,14 +80,19 @@ def crash_one(api: client.ApiClient, namespace: str, name: str) -> str:
     return victim.metadata.name
 
 
+def stream(node: NodeSettings, rate: int, workdir: Path, urls: Sequence[str] = URLS) -> Traffic:
+    """A request stream (`with stream(...) as traffic:`) through the node's edge, trusting the local CA."""
+    return Traffic(Project.discover(), urls, rate, workdir, edge_address=node.node_ip,
+                   ca_file=node.cluster.tls_ca_dir / "ca.crt")
+
+
 def under_traffic(api: client.ApiClient, node: NodeSettings, namespace: str, workload: str, drill: Drill,
                   rate: int, workdir: Path) -> tuple[list[UrlSummary], float]:
     """The drill on `workload` while a stream of `rate` requests/s runs through the node's edge to
     both public hosts, from a second before it until the workload has settled and SETTLE_SECONDS
     more. Returns the stream's summary per URL and how long it ran."""
     started = time.monotonic()
-    with Traffic(Project.discover(), URLS, rate, workdir, edge_address=node.node_ip,
-                 ca_file=node.cluster.tls_ca_dir / "ca.crt") as traffic:
+    with stream(node, rate, workdir) as traffic:
         time.sleep(1)  # the stream runs before the disruption begins
         drill(api, namespace, workload)
         time.sleep(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .process import Ran, ToolError, run
 
@@ -41,10 +41,14 @@ def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping
 
 
 def apply(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping[str, str],
-          state_values: Mapping[str, str] = {}) -> None:
+          state_values: Mapping[str, str] = {}, selector: str | None = None, values: Sequence[Path] = ()) -> None:
+    """`selector` limits it to matching releases (their `needs` are not applied); `values` files
+    are merged last, over every values file the release names."""
+    select = ["--selector", selector] if selector else []
+    more = [arg for path in values for arg in ("--values", str(path))]
     # No --file: helmfile finds helmfile.yaml(.gotmpl) in `cwd` itself.
     done = run([helmfile, "--environment", environment, "--kube-context", context, *_state_values(state_values),
-                "apply", "--suppress-secrets"],
+                *select, "apply", "--suppress-secrets", *more],
                cwd=cwd, env=env, timeout=900, what=f"helmfile -e {environment} apply")
     if not done.ok:
         raise _failure(done, environment, "apply")

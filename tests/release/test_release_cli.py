@@ -18,7 +18,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
     (("--env", "staging", "--kubeconfig", "{kubeconfig}", "--confirm-context", "wrong"),
      "refusing to deploy to kube context 'prod'; confirm with --confirm-context prod"),
     ((), "the following arguments are required: --env"),
-], ids=["unknown-env", "missing-kubeconfig", "unconfirmed-context", "no-env"])
+    (("--env", "local", "--steps", "10,100"), "--steps: applies to --strategy canary only"),
+    (("--env", "local", "--strategy", "canary", "--steps", "50,10,100"),
+     "--steps: weights must rise step by step, got 50,10,100"),
+    (("--env", "local", "--strategy", "canary", "--interval", "0"),
+     "--interval: a step needs an analysis interval above 0 seconds"),
+    (("--env", "local", "--strategy", "canary", "--canary-tag", "1.0.1", "--canary-digest", "sha256:abc"),
+     "--canary-digest: expected sha256:<64 lowercase hex digits>, got 'sha256:abc'"),
+    (("--env", "local", "--strategy", "canary", "--canary-digest", "sha256:" + "a" * 64),
+     "--canary-digest: pins a --canary-tag, which is missing"),
+    (("--env", "local", "--strategy", "blue-green"), "argument --strategy: invalid choice: 'blue-green'"),
+], ids=["unknown-env", "missing-kubeconfig", "unconfirmed-context", "no-env", "steps-without-canary", "falling-steps",
+        "zero-interval", "bad-digest", "digest-without-tag", "unknown-strategy"])
 def test_bad_input_is_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text("apiVersion: v1\nkind: Config\ncurrent-context: prod\ncontexts:\n"

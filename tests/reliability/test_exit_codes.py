@@ -5,7 +5,7 @@ Every leaf command of the parser needs a bad-input case here (a new command with
 `test_every_command_has_a_bad_input_case`). Exit 1 of the other checking commands is held where
 their checks are: `docs --check` in tests/docs, `lint` in tests/render, `version-check` in
 tests/release, `peers` in tests/unit/test_peers.py, `smoke` in tests/smoke; the release flow's
-3-6 in tests/release.
+3-7 in tests/release.
 """
 
 from __future__ import annotations

@@ -25,3 +25,15 @@ def test_several_series_are_refused(monkeypatch) -> None:
     monkeypatch.setattr(prometheus_api, "_get", lambda url, path, params=None, timeout=0: data)
     with pytest.raises(prometheus_api.PrometheusError, match=r"^x: 2 series where one number was expected$"):
         prometheus_api.value("http://p", "x")
+
+
+def test_vector_asks_at_the_given_instant_and_refuses_a_scalar(monkeypatch) -> None:
+    asked = []
+    data = {"resultType": "vector", "result": [{"metric": {"pod": "a"}, "value": [1, "7"]}]}
+    monkeypatch.setattr(prometheus_api, "_get", lambda url, path, params=None, timeout=0: asked.append(params) or data)
+    assert prometheus_api.vector("http://p", "x", at=12.5) == [({"pod": "a"}, 7.0)]
+    assert asked == [{"query": "x", "time": "12.500"}]
+    monkeypatch.setattr(prometheus_api, "_get", lambda url, path, params=None, timeout=0: {"resultType": "scalar",
+                                                                                          "result": [1, "3"]})
+    with pytest.raises(prometheus_api.PrometheusError, match=r"^x: a scalar where a vector was expected$"):
+        prometheus_api.vector("http://p", "x")

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from harness.core.errors import HarnessError
-from harness.deploy.release.analysis import Decision, Thresholds, TrackMetrics, Verdict, decide, parse_steps, queries
+from harness.deploy.release.analysis import Decision, Thresholds, TrackMetrics, Verdict, decide, parse_steps
 
 STABLE = TrackMetrics(requests=900, errors=0, p99_seconds=0.010)
 GOOD = TrackMetrics(requests=100, errors=0, p99_seconds=0.012)
@@ -69,16 +69,6 @@ def test_no_latency_is_a_failure_and_no_stable_latency_leaves_the_absolute_limit
     assert decide(10, GOOD, TrackMetrics(0, 0, math.nan), T).verdict is Verdict.PROCEED
 
 
-def test_queries_read_the_tracks_own_service_without_probes() -> None:
-    q = queries("acme-api-canary", "1m")
-    sel = 'service="acme-api-canary",http_route!~"/healthz/.*"'
-    assert q == {"requests": f"sum(increase(http_server_request_duration_seconds_count{{{sel}}}[1m]))",
-                 "errors": f'sum(increase(http_server_request_duration_seconds_count{{{sel},'
-                           f'http_response_status_code=~"5.."}}[1m]))',
-                 "p99_seconds": f"histogram_quantile(0.99, sum by (le) (rate("
-                                f"http_server_request_duration_seconds_bucket{{{sel}}}[1m])))"}
-
-
 def test_steps() -> None:
     assert parse_steps("10,50,100") == [10, 50, 100]
     assert parse_steps("100") == [100]
@@ -94,27 +84,3 @@ def test_steps() -> None:
 def test_bad_steps_are_one_sentence(text: str, message: str) -> None:
     with pytest.raises(HarnessError, match=f"^{message}$"):
         parse_steps(text)
-
-
-def test_measure_reads_three_numbers_and_maps_missing_series(monkeypatch) -> None:
-    from harness.deploy.release import analysis
-    from harness.live import prometheus_api
-    answers = {"requests": 120.0, "errors": None, "p99_seconds": None}
-    asked = []
-
-    def value(url: str, expr: str):
-        asked.append(url)
-        key = next(k for k, q in queries("acme-api-canary", "1m").items() if q == expr)
-        return answers[key]
-
-    monkeypatch.setattr(prometheus_api, "value", value)
-    metrics = analysis.measure("http://p:9090", "acme-api-canary", "1m")
-    assert (metrics.requests, metrics.errors, math.isnan(metrics.p99_seconds)) == (120.0, 0.0, True)
-    assert asked == ["http://p:9090"] * 3
-
-    def broken(url: str, expr: str):
-        raise prometheus_api.PrometheusError("bad_data: parse error")
-
-    monkeypatch.setattr(prometheus_api, "value", broken)
-    with pytest.raises(HarnessError, match=r"^analysis of acme-api-canary: Prometheus: bad_data: parse error$"):
-        analysis.measure("http://p:9090", "acme-api-canary", "1m")

@@ -1,6 +1,6 @@
 """The judgement of one progressive-delivery step: a canary's (or a new colour's) error rate and
 p99 latency over the step's interval against absolute thresholds and against the stable track,
-plus the smoke checks against its own Service. Pure: the numbers come in, a decision with every
+plus the smoke checks (counters.py reads the numbers). Pure: the numbers come in, a decision with every
 number it was based on goes out, so the release report can show why and the tests can hold it.
 """
 
@@ -11,10 +11,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ...core.errors import HarnessError
-from ...live import prometheus_api
-
-# Probes are answered by every pod whether it serves well or not: they would dilute the error rate.
-REQUESTS = 'http_server_request_duration_seconds{kind}{{service="{service}",http_route!~"/healthz/.*"}}'
 
 
 class Verdict(Enum):
@@ -83,15 +79,6 @@ def parse_steps(text: str) -> list[int]:
     return steps
 
 
-def queries(service: str, interval: str) -> dict[str, str]:
-    """requests, errors and p99 of one track's Service over the interval, in PromQL."""
-    count, bucket = REQUESTS.format(kind="_count", service=service), REQUESTS.format(kind="_bucket", service=service)
-    errors = count.replace("}", ',http_response_status_code=~"5.."}')
-    return {"requests": f"sum(increase({count}[{interval}]))",
-            "errors": f"sum(increase({errors}[{interval}]))",
-            "p99_seconds": f"histogram_quantile(0.99, sum by (le) (rate({bucket}[{interval}])))"}
-
-
 def decide(weight: int, canary: TrackMetrics, stable: TrackMetrics, thresholds: Thresholds,
            smoke_failures: int = 0) -> Decision:
     """PROCEED only when the smoke checks passed and every criterion holds; ABORT names each one that failed."""
@@ -119,13 +106,3 @@ def decide(weight: int, canary: TrackMetrics, stable: TrackMetrics, thresholds: 
                                    f"{_ms(stable.p99_seconds)} x {t.max_p99_ratio:g}, at least + {_ms(t.p99_slack_seconds)})")
     verdict = Verdict.ABORT if reasons else Verdict.PROCEED
     return Decision(weight, verdict, reasons, canary, stable, smoke_failures)
-
-
-def measure(base_url: str, service: str, interval: str) -> TrackMetrics:
-    """One track's numbers from Prometheus: no series counts as no request and no error, no latency as NaN."""
-    q = queries(service, interval)
-    try:
-        requests, errors, p99 = (prometheus_api.value(base_url, q[key]) for key in ("requests", "errors", "p99_seconds"))
-    except prometheus_api.PrometheusError as err:
-        raise HarnessError(f"analysis of {service}: Prometheus: {err}") from None
-    return TrackMetrics(requests or 0.0, errors or 0.0, math.nan if p99 is None else p99)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Sequence
 
 from ..cluster.client import api_client
 from ..cluster.settings import ClusterSettings
@@ -47,11 +49,12 @@ def tool_env(project: Project, target: Target) -> dict[str, str]:
     return env
 
 
-def helmfile_apply(project: Project, target: Target, context: str) -> str:
+def helmfile_apply(project: Project, target: Target, context: str, selector: str | None = None,
+                   values: Sequence[Path] = ()) -> str:
     env = tool_env(project, target)
     # A release an interrupted apply left pending would refuse this one (see deploy/pending.py).
     recovered = recover(project.tool("helm"), find_stuck(api_client(target.kubeconfig, context)), context, env,
                         target.local)
     helmfile_tool.apply(project.tool("helmfile"), target.env, context, project.root, env,
-                        state_values(project, target))
+                        state_values(project, target), selector, values)
     return f"applied (recovered {', '.join(recovered)})" if recovered else "applied"

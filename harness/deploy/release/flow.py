@@ -23,8 +23,9 @@ from ...live import snapshot
 from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
 from ...live.settings import SETTLE_SECONDS, SmokeSettings
-from ..target import Target, data_plane, observability, require_confirmation, target_for
-from . import preflight
+from ..target import Target, data_plane, require_confirmation, target_for
+from . import canary, preflight
+from .canary import CanaryPlan
 from .deploy import helmfile_apply, helmfile_diff, tool_env
 from .outcome import Exit, ReleaseRecord, Step
 
@@ -40,6 +41,7 @@ class ReleaseOptions:
     rollback: bool = True
     settle_seconds: float = SETTLE_SECONDS
     cert_min_days: int = SmokeSettings.cert_min_days
+    canary: CanaryPlan | None = None  # a canary release of one chart release instead of helmfile apply of all
 
 
 class _Run:
@@ -48,14 +50,14 @@ class _Run:
     def __init__(self, project: Project, options: ReleaseOptions, log: Callable[[str], None]) -> None:
         self.project, self.options, self.log = project, options, log
         self.record = ReleaseRecord(options.env)
+        self.after_rollback = False  # smoke from now on proves what a rollback or an abort left
         self.target: Target = target_for(options.env, options.kubeconfig, project=project)
         self.record.context = require_confirmation(self.target, options.confirm_context)
         self.api = api_client(self.target.kubeconfig, self.record.context)
         if not reachable(self.api, timeout=5):
             raise HarnessError(f"{options.env}: API server of context {self.record.context!r} not reachable")
         self.settings = SmokeSettings(env=options.env, namespace=options.namespace,
-                                      cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api),
-                                      observability=observability(project, self.target, self.api))
+                                      cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api))
 
     def step(self, name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
         self.log(f"release: {name} ...")
@@ -75,10 +77,13 @@ class _Run:
     def releases(self) -> list:
         return snapshot.load(self.api, self.options.namespace).release_secrets
 
+    def newest_revisions(self) -> dict[str, int]:
+        return {name: revs[0].version for name, revs in revisions(self.releases()).items()}
+
     def smoke(self) -> tuple[bool, str, str]:
         outcomes = runner.run_until_settled(lambda: snapshot.load(self.api, self.options.namespace), self.settings,
                                             self.options.settle_seconds)
-        if self.record.rolled_back:
+        if self.after_rollback:
             self.record.smoke_after_rollback = outcomes
         else:
             self.record.smoke = outcomes
@@ -98,6 +103,10 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         record.exit = Exit.PREFLIGHT_FAILED
         return record
 
+    if options.canary is not None:
+        record.exit = _canary(run, options.canary)
+        return record
+
     changes: list[bool] = []
 
     def diff() -> tuple[bool, str, str]:
@@ -113,7 +122,7 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
 
     if changes[0]:
         applied = run.step("helmfile apply", lambda: (True, helmfile_apply(project, run.target, record.context), ""))
-        record.after = {name: revs[0].version for name, revs in revisions(run.releases()).items()}
+        record.after = run.newest_revisions()
         if applied.status == Status.FAIL:
             record.exit = Exit.APPLY_FAILED
             return record
@@ -134,8 +143,20 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         record.exit = Exit.NEEDS_HUMAN
         return record
 
+    run.after_rollback = True
     record.exit = _roll_back(run)
     return record
+
+
+def _canary(run: _Run, plan: CanaryPlan) -> Exit:
+    if plan.release not in run.record.before:
+        run.step("canary", lambda: (False, f"release {plan.release} is not deployed in namespace "
+                                           f"{run.options.namespace}: release it first, then its canary", ""))
+        return Exit.PREFLIGHT_FAILED
+    try:
+        return canary.release(run, plan)
+    finally:
+        run.record.after = run.newest_revisions()
 
 
 def _preflight(run: _Run, before_secrets: list) -> bool:

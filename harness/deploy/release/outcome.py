@@ -7,6 +7,7 @@ from enum import IntEnum
 
 from ...checks.run import Outcome as SmokeOutcome
 from ...checks.run import Status
+from .analysis import Decision
 
 
 class Exit(IntEnum):
@@ -18,6 +19,7 @@ class Exit(IntEnum):
     APPLY_FAILED = 4  # helmfile apply failed; helm's --atomic already rolled the failed release back
     ROLLED_BACK = 5  # smoke failed; this run's changes were rolled back and the old revision passes smoke
     NEEDS_HUMAN = 6  # smoke failed and rollback failed, or the rolled-back revision still fails smoke
+    CANARY_ABORTED = 7  # a canary step failed its analysis: weight 0, canary removed, the stable track passes smoke
 
 
 @dataclass
@@ -40,6 +42,8 @@ class ReleaseRecord:
     smoke: list[SmokeOutcome] = field(default_factory=list)  # right after the apply
     smoke_after_rollback: list[SmokeOutcome] = field(default_factory=list)
     exit: Exit = Exit.RELEASED
+    strategy: str = "rolling"
+    decisions: list[Decision] = field(default_factory=list)  # a canary's, one per analysed step
 
     @property
     def changed(self) -> dict[str, tuple[int | None, int]]:

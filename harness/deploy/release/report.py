@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 from ...checks.report import FORMATS, add_suites, details
 from ...checks.run import Outcome as SmokeOutcome
 from ...checks.run import Status
+from .analysis import Verdict
 from .flow import elapsed
 from .outcome import Exit, ReleaseRecord
 
@@ -19,6 +20,7 @@ _VERDICT = {
     Exit.APPLY_FAILED: "helmfile apply failed (helm rolled the failed release back itself)",
     Exit.ROLLED_BACK: "smoke failed after the deploy: rolled back, the previous revision passes smoke",
     Exit.NEEDS_HUMAN: "smoke failed and the environment is not verified healthy: act now (see the runbook)",
+    Exit.CANARY_ABORTED: "the canary failed its analysis: weight back to 0, canary removed, the stable track passes smoke",
 }
 
 
@@ -38,6 +40,9 @@ def markdown(record: ReleaseRecord) -> str:
              f"**Result: exit {int(record.exit)} — {_VERDICT[record.exit]}** ({elapsed(record):.1f} s)", "",
              "## Steps", "", "| step | result | seconds | detail |", "|---|---|---|---|"]
     lines += [f"| {s.name} | {s.status} | {s.seconds:.1f} | {_cell(s.detail)} |" for s in record.steps]
+    if record.decisions:
+        lines += ["", f"## Analysis ({record.strategy})", "", "| step | decision | numbers and reasons |", "|---|---|---|"]
+        lines += [f"| {d.weight}% | {d.verdict.value} | {_cell(d.line())} |" for d in record.decisions]
     lines += ["", "## What changed", ""]
     if record.changed:
         lines += ["| release | revision before | revision after | rolled back to |", "|---|---|---|---|"]
@@ -72,12 +77,27 @@ def junit(record: ReleaseRecord) -> str:
             ET.SubElement(case, "failure", message=step.detail).text = step.output or step.detail
         elif step.status == Status.SKIP:
             ET.SubElement(case, "skipped", message=step.detail)
+    if record.decisions:
+        _analysis_suite(suites, record)
     for label, outcomes in (("smoke", record.smoke), ("smoke-after-rollback", record.smoke_after_rollback)):
         if outcomes:
             add_suites(suites, outcomes, f"{label}/{record.env}")
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
+
+def _analysis_suite(suites: ET.Element, record: ReleaseRecord) -> None:
+    """One test case per analysed step; an aborting decision is its failure, with every number."""
+    aborted = [d for d in record.decisions if d.verdict is Verdict.ABORT]
+    suite = ET.SubElement(suites, "testsuite", name=f"analysis/{record.env}", tests=str(len(record.decisions)),
+                          failures=str(len(aborted)), skipped="0", errors="0")
+    for d in record.decisions:
+        case = ET.SubElement(suite, "testcase", classname=f"analysis.{record.env}.{record.strategy}",
+                             name=f"step {d.weight}%")
+        if d.verdict is Verdict.ABORT:
+            ET.SubElement(case, "failure", message="; ".join(d.reasons)).text = d.line()
+        else:
+            ET.SubElement(case, "system-out").text = d.line()
 
 
 def write(record: ReleaseRecord, directory: Path) -> list[Path]:
