@@ -80,7 +80,9 @@ class Check:
 
 
 # Ids that were renamed: selecting the old id still selects the check (CHANGELOG.md, harness section).
-RENAMED: dict[str, str] = {"tls.certificates": "certificate.valid"}
+RENAMED: dict[str, str] = {"tls.certificates": "certificate.valid",
+                           "observability.alert-metadata": "monitoring.alert-metadata",
+                           "observability.monitor-target": "monitoring.monitor-target"}
 
 _REGISTRY: dict[str, Check] = {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Callable
 
@@ -88,6 +89,18 @@ def seconds(text: str) -> float:
     if not value >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be a number of seconds (0 or more), got {text!r}")
     return value
+
+
+def http_url(text: str) -> str:
+    """A service's base URL (--prometheus): scheme and host, nothing a request would misread."""
+    parts = urllib.parse.urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - a port out of range or not a number raises here
+    except ValueError:
+        parts = urllib.parse.urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"must be an http(s)://HOST[:PORT] URL, got {text!r}")
+    return text.rstrip("/")
 
 
 def existing_file(text: str) -> Path:

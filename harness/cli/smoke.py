@@ -11,7 +11,7 @@ from ..checks.run import failed
 from ..core.errors import HarnessError
 from ..core.project import LOCAL_ENV, RELEASES, Project
 from ..live.settings import HttpSettings, SmokeSettings
-from .base import FAILED, OK, command, existing_file, pairs, refuse, seconds, write_reports
+from .base import FAILED, OK, command, existing_file, http_url, pairs, refuse, seconds, write_reports
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +34,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="like curl --resolve, for the HTTP checks")
     smoke.add_argument("--ca-file", type=existing_file,
                        help="CA bundle for the HTTP checks (default: system trust store)")
+    smoke.add_argument("--prometheus", type=http_url, metavar="URL",
+                       help="the environment's Prometheus for the observability checks (default: on local the real "
+                            "node's; elsewhere none, and they skip)")
     smoke.add_argument("--format", choices=sorted(FORMATS), default="table")
     smoke.add_argument("--output", type=Path, help="write the report here instead of stdout")
     smoke.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
@@ -46,7 +49,7 @@ def _smoke(args: argparse.Namespace) -> int:
     from ..deploy.smoke import runner
     from ..deploy.node import lifecycle
     from ..deploy.node.settings import NodeSettings
-    from ..deploy.target import data_plane, target_for
+    from ..deploy.target import data_plane, observability, target_for
     from ..live import snapshot
 
     revisions = _revisions(args.expect_revision)
@@ -68,7 +71,8 @@ def _smoke(args: argparse.Namespace) -> int:
                        ca_file=str(args.ca_file) if args.ca_file else http.ca_file)
     settings = SmokeSettings(
         env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
-        data_plane=found.get("data_plane", args.data_plane == "yes"), http=http)
+        data_plane=found.get("data_plane", args.data_plane == "yes"), http=http,
+        observability=observability(Project.discover(), target, api, args.prometheus))
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only)
     write_reports(outcomes, args.format, args.output, {"junit": args.junit, "json": args.json})
     return FAILED if failed(outcomes) else OK

@@ -9,9 +9,10 @@ import yaml
 from kubernetes import client, config
 
 from .cluster.settings import ClusterSettings
-from .node import edge
+from .node import backends, edge
 from ..core.errors import HarnessError
 from ..core.project import LOCAL_ENV, Project
+from ..live.settings import ObservabilitySettings
 from ..render.helmfile import require_environment
 
 
@@ -73,3 +74,12 @@ def data_plane(project: Project, target: Target, api: client.ApiClient) -> dict:
         return {"data_plane": True}
     http = edge.http_settings(ClusterSettings.from_env(project), api)
     return {"data_plane": True, "http": http} if http else {"data_plane": False}
+
+
+def observability(project: Project, target: Target, api: client.ApiClient,
+                  prometheus_url: str | None = None) -> ObservabilitySettings:
+    """SmokeSettings' `observability` for `target`: the Prometheus given, else on local the real
+    node's once it is available; other environments' backends are reached only when named."""
+    if prometheus_url or not target.local:
+        return ObservabilitySettings(prometheus_url=prometheus_url)
+    return backends.observability_settings(ClusterSettings.from_env(project), api)

@@ -1,4 +1,4 @@
-"""A running Prometheus' HTTP API, read-only: instant queries and the rule groups it evaluates.
+"""A running Prometheus' HTTP API, read-only: instant queries, its scrape targets and the rule groups it evaluates.
 
 Every call returns what Prometheus answered or raises `PrometheusError` with one sentence (the
 server unreachable, an HTTP error, Prometheus' own error text for a query), so a check can turn
@@ -25,6 +25,15 @@ class RuleState:
     group: str
     name: str  # alert or record name
     health: str  # ok, err, unknown
+    error: str
+
+
+@dataclass(frozen=True)
+class ScrapeTarget:
+    pool: str  # the scrape job as configured, e.g. serviceMonitor/acme/acme-api/0
+    address: str  # host:port as service discovery found it, before relabelling
+    labels: dict[str, str]  # the target's labels after relabelling (namespace, pod, job, ...)
+    health: str  # up, down, unknown (not scraped yet)
     error: str
 
 
@@ -69,6 +78,26 @@ def value(base_url: str, expr: str) -> float | None:
     return float(result[0]["value"][1])
 
 
+def targets(base_url: str) -> list[ScrapeTarget]:
+    """Every active target (those relabelling kept), with the health of its last scrape."""
+    data = _get(base_url, "/api/v1/targets", {"state": "active"})
+    return [ScrapeTarget(t.get("scrapePool", ""), (t.get("discoveredLabels") or {}).get("__address__", ""),
+                         t.get("labels") or {}, t.get("health", "unknown"), t.get("lastError", ""))
+            for t in data.get("activeTargets") or []]
+
+
+def rule_groups(base_url: str) -> dict[str, list[RuleState]]:
+    """Every rule group Prometheus has loaded (an empty one too), by name, with its rules' evaluation health."""
+    data = _get(base_url, "/api/v1/rules")
+    groups: dict[str, list[RuleState]] = {}
+    for group in data.get("groups") or []:
+        name = group.get("name", "")
+        groups.setdefault(name, []).extend(
+            RuleState(name, rule.get("name", ""), rule.get("health", "unknown"), rule.get("lastError", ""))
+            for rule in group.get("rules") or [])
+    return groups
+
+
 def vector(base_url: str, expr: str, at: float | None = None) -> list[tuple[dict[str, str], float]]:
     """Every series an instant query answers now (or at unix time `at`), as (labels, value);
     an empty list for none."""
@@ -81,9 +110,7 @@ def vector(base_url: str, expr: str, at: float | None = None) -> list[tuple[dict
 
 def rule_states(base_url: str) -> list[RuleState]:
     """Every rule Prometheus has loaded, by group, with its evaluation health."""
-    data = _get(base_url, "/api/v1/rules")
-    return [RuleState(group.get("name", ""), rule.get("name", ""), rule.get("health", "unknown"), rule.get("lastError", ""))
-            for group in data.get("groups") or [] for rule in group.get("rules") or []]
+    return [state for states in rule_groups(base_url).values() for state in states]
 
 
 def ready(base_url: str) -> bool:

@@ -29,6 +29,7 @@ class SmokeSettings:
     # Whether containers actually run (false on the kwok cluster): HTTP checks need it.
     data_plane: bool = False
     http: "HttpSettings" = field(default_factory=lambda: HttpSettings())
+    observability: "ObservabilitySettings" = field(default_factory=lambda: ObservabilitySettings())
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,10 @@ class HttpSettings:
     # Fingerprinted assets must be cacheable for at least a day to spare the origin.
     min_asset_max_age: int = 86400
     timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class ObservabilitySettings:
+    # Prometheus' HTTP API (http://host:port) where the environment has one the harness reaches;
+    # None: the observability checks skip, saying so.
+    prometheus_url: str | None = None

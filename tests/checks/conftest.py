@@ -12,6 +12,7 @@ TESTS = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(TESTS / "unit"), str(TESTS / "smoke")]
 
 from http_site import site  # noqa: E402,F401 (fixture: the loopback site the http.* checks probe)
+from prometheus_site import prometheus_site  # noqa: E402,F401 (fixture: what the observability.* checks ask)
 
 
 @pytest.fixture(scope="session")

@@ -163,6 +163,30 @@ CASES = [
            (ROUTE, "spec.rules[0].backendRefs[1]", "weight 10 to Service acme-api-canary, which selects no rendered workload"),
            (WEIGHTED, "spec.weighted.services[1]", "weight 10 to Service acme-api-canary, which selects no rendered workload")),
     sound("progressive.weights", "canary-at-10", canary),
+    # every entry is read, whatever the ones before it were; only Services are looked up
+    broken("progressive.weights", "each-entry-its-own-problem",
+           lambda: canary(_weights({"name": "acme-api", "weight": "x"}, {"name": "acme-api-next", "weight": 0},
+                                   {"name": "acme-api-gone", "weight": 1}, {"name": "acme-api-lost", "weight": 99})),
+           (WEIGHTED, "spec.weighted.services[0].weight", "weight 'x' is not an integer"),
+           (WEIGHTED, "spec.weighted.services[2]", "weight 1 to Service acme-api-gone, which is not rendered"),
+           (WEIGHTED, "spec.weighted.services[3]", "weight 99 to Service acme-api-lost, which is not rendered")),
+    broken("progressive.weights", "traefik-sum-not-100", lambda: canary(traefik_service(90, 20)),
+           (WEIGHTED, "spec.weighted.services", "weights sum to 110, not 100")),
+    broken("progressive.weights", "traefik-omitted-weight-counts-one",
+           lambda: canary(_weights({"name": "acme-api", "weight": 90}, {"name": "acme-api-canary"})),
+           (WEIGHTED, "spec.weighted.services", "weights sum to 91, not 100")),
+    broken("progressive.weights", "one-backend-with-a-weight",
+           lambda: canary(weighted_route() | {"spec": {**weighted_route()["spec"], "rules": [{"backendRefs": [
+               {"name": "acme-api", "port": 80, "weight": 90}]}]}}),
+           (ROUTE, "spec.rules[0].backendRefs", "weights sum to 90, not 100")),
+    broken("progressive.weights", "two-backends-without-weights",
+           lambda: canary(weighted_route() | {"spec": {**weighted_route()["spec"], "rules": [{"backendRefs": [
+               {"name": "acme-api", "port": 80}, {"name": "acme-api-canary", "port": 80}]}]}}),
+           (ROUTE, "spec.rules[0].backendRefs", "weights sum to 2, not 100")),
+    sound("progressive.weights", "weight-to-backends-that-are-not-services",
+          lambda: canary(weighted_route() | {"spec": {**weighted_route()["spec"], "rules": [{"backendRefs": [
+              {"name": "acme-api", "port": 80, "weight": 90}, {"name": "other", "kind": "Backend", "weight": 10}]}]}},
+                         _weights({"name": "acme-api", "weight": 90}, {"name": "other", "kind": "TraefikService", "weight": 10}))),
     sound("progressive.weights", "parked-canary-without-weight",
           lambda: canary(deployment("canary", replicas=0), weighted_route(100, 0), traefik_service(100, 0),
                          without=(("HorizontalPodAutoscaler", "acme-api-canary"),))),
@@ -193,6 +217,18 @@ CASES = [
            (PREVIEW_ROUTE, "spec", f"reaches {CANARY} through Service acme-api-canary, which the public routes reach "
                                    f"too: the preview must reach the idle colour")),
     sound("progressive.preview", "blue-green", blue_green),
+    # an IngressRoute's plain Services count, and the weighted services of the TraefikServices it names
+    broken("progressive.preview", "preview-ingress-route-reaches-the-active-colour",
+           lambda: blue_green(_preview_ingress_route({"name": "acme-api-green", "port": 80},
+                                                     {"name": "acme-api-unrendered", "kind": "TraefikService"},
+                                                     {"name": "acme-api-mirror", "kind": "TraefikService"}),
+                              MIRROR, without=(("Ingress", "acme-api-preview"),)),
+           ("IngressRoute/acme/acme-api-preview", "spec", f"reaches {GREEN} through Service acme-api-green, which the public "
+                                                          f"routes reach too: the preview must reach the idle colour")),
+    sound("progressive.preview", "preview-to-an-unrendered-service", lambda: blue_green(preview_ingress(backend="acme-api-nothing"))),
+    sound("progressive.preview", "public-host-of-another-component",
+          lambda: blue_green(_labelled(public_ingress("acme-api-green") | {"metadata": {"name": "acme-ui", "namespace": "acme"}},
+                                       **{"app.kubernetes.io/component": "ui"}) | {"spec": preview_ingress()["spec"]})),
     sound("progressive.preview", "blue-public", lambda: blue_green(public_ingress("acme-api"),
                                                                    preview_ingress(backend="acme-api-green"))),
 
@@ -221,8 +257,42 @@ CASES = [
            (CANARY, "spec.template.metadata.labels", f"the NetworkPolicies selecting this track's pods differ from "
                                                      f"those of {API}: every track must be isolated alike")),
     sound("progressive.track-policies", "canary", canary),
+    broken("progressive.track-policies", "canary-with-other-policy-types",
+           lambda: canary(policy("canary") | {"spec": {**policy("canary")["spec"], "policyTypes": ["Ingress"]}}),
+           (CANARY, "spec.template.metadata.labels", f"the NetworkPolicies selecting this track's pods differ from "
+                                                     f"those of {API}: every track must be isolated alike")),
+    broken("progressive.track-policies", "canary-with-other-ingress",
+           lambda: canary(policy("canary") | {"spec": {**policy("canary")["spec"], "ingress": []}}),
+           (CANARY, "spec.template.metadata.labels", f"the NetworkPolicies selecting this track's pods differ from "
+                                                     f"those of {API}: every track must be isolated alike")),
+    sound("progressive.track-policies", "same-rules-written-in-another-order",
+          lambda: canary(_reordered(policy("canary")))),
     sound("progressive.track-policies", "blue-green", blue_green),
 ]
+
+
+MIRROR = {"apiVersion": "traefik.io/v1alpha1", "kind": "TraefikService", "metadata": {"name": "acme-api-mirror", "namespace": "acme"},
+          "spec": {"mirroring": {"name": "acme-api", "port": 80}}}
+
+
+def _weights(*entries: Doc) -> Doc:
+    doc = traefik_service()
+    doc["spec"]["weighted"]["services"] = list(entries)
+    return doc
+
+
+def _preview_ingress_route(*services: Doc) -> Doc:
+    doc = _labelled(ingress_route(), **{"acme.com/route": "preview"})
+    doc["metadata"]["name"] = "acme-api-preview"
+    doc["spec"]["routes"][0]["services"] = list(services)
+    return doc
+
+
+def _reordered(doc: Doc) -> Doc:
+    """The same policy with every rule's keys in reverse order (JSON objects have no order)."""
+    for direction in ("ingress", "egress"):
+        doc["spec"][direction] = [dict(reversed(list(rule.items()))) for rule in doc["spec"][direction]]
+    return doc
 
 
 def _drop_weight(route: Doc, index: int) -> Doc:

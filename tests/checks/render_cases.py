@@ -13,7 +13,7 @@ import dataclasses
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import factories as f
 from case import broken, sound
@@ -111,6 +111,18 @@ def gateway(listener_host: str | None) -> Doc:
                                                                    https]}}
 
 
+def with_parents(*parents: Doc) -> Doc:
+    route = f.httproute("acme-api", ["api.acme.com"])
+    route["spec"]["parentRefs"] = list(parents)
+    return route
+
+
+def uncertified(gateway_doc: Doc) -> Doc:
+    for listener in gateway_doc["spec"]["listeners"]:
+        listener.pop("tls", None)
+    return gateway_doc
+
+
 def env_with(name: str, value: str | None = None, value_from: Doc | None = None) -> Doc:
     """The api Deployment with env var `name` set to a literal (or valueFrom), moved to the end of env."""
     env = [e for e in copy.deepcopy(API_ENV) if e["name"] != name]
@@ -170,6 +182,21 @@ def drill_cronjob(scratch: str | None = "acme_restore_drill", **s3: str) -> Doc:
     return job
 
 
+def without_env(job: Doc, name: str) -> Doc:
+    """The CronJob with env var `name` removed from its first container."""
+    container = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = [e for e in container["env"] if e["name"] != name]
+    return job
+
+
+def with_containers(job: Doc, before: list[Doc] = (), init: list[Doc] = ()) -> Doc:
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    pod["containers"] = [*before, *pod["containers"]]
+    if init:
+        pod["initContainers"] = list(init)
+    return job
+
+
 def credentials(database: str = "acme", string_data: bool = False) -> Doc:
     secret = f.secret(keys=("url", "username", "password"))
     if string_data:
@@ -204,6 +231,14 @@ def configmap(data: Doc, name: str = "acme-api", annotations: Doc | None = None)
 
 def policies(*docs: Doc) -> Scenario:
     return f.scenario(*docs, is_environment=True)
+
+
+def without_policies(*names: str) -> list[Doc]:
+    return [d for d in f.policy_environment() if d["kind"] != "NetworkPolicy" or d["metadata"]["name"] not in names]
+
+
+DB_EGRESS = ("edge allowed on 8000/TCP, 8443/TCP", "monitoring allowed on 9090/TCP",
+             "internet allowed on 443/TCP, 53/TCP, 53/UDP, 5432/TCP, 80/TCP, 8000/TCP, 8080/TCP, 8443/TCP, 9090/TCP")
 
 
 def db_policy(*peers: Doc, ports: list | None = None) -> Doc:
@@ -250,14 +285,43 @@ def external_db_service(kind: str) -> Doc:
     return doc
 
 
-def needs_environment(needs_platform: bool) -> Scenario:
-    api_release = f.manifests(api())
-    platform = f.manifests(f.secret(), release="acme-platform")
+def needs_environment(needs_platform: bool, platform: tuple[Doc, ...] = (f.secret(),),
+                      api_docs: tuple[Doc, ...] | None = None) -> Scenario:
+    """acme-api beside acme-platform, whose `platform` objects acme-api's `api_docs` may use."""
+    api_release = f.manifests(*(api_docs or (api(),)))
+    platform = f.manifests(*platform, release="acme-platform")
     state = HelmfileState("local", (
         Release("acme-platform", "acme", Path("charts/acme-platform"), (), ()),
         Release("acme-api", "acme", Path("charts/acme-api"), (), ("acme-platform",) if needs_platform else ()),
     ), from_helmfile=True)
     return Scenario("env/local", api_release.merged(platform), "local", True, helmfile=state)
+
+
+NEEDS_PLATFORM = ("HelmfileRelease/acme-api", "releases[acme-api].needs", "acme-api uses objects of acme-platform but does not need it")
+
+
+def issuer_doc(namespace: str) -> Doc:
+    return {"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "metadata": {"name": "acme-ca", "namespace": namespace},
+            "spec": {}}
+
+
+def containers_of(workload: Doc, *containers: Doc) -> Doc:
+    workload["spec"]["template"]["spec"]["containers"] = list(containers)
+    return workload
+
+
+def postgres_from(secret: str, key: str) -> Doc:
+    return {"name": "POSTGRES_URL", "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+
+
+KEEP = {"helm.sh/resource-policy": "keep"}
+
+
+def without_keys(doc: Doc, *keys: str) -> Doc:
+    """The object with `keys` left out of its spec."""
+    for key in keys:
+        del doc["spec"][key]
+    return doc
 
 
 def with_schemas(*docs: Doc) -> Scenario:
@@ -384,13 +448,20 @@ CASES = [
           lambda: release(api(replicas=2, strategy=rolling(1, "99%")), without=("HorizontalPodAutoscaler",))),
     sound("rollout.max-unavailable", "default-25-percent-of-one",
           lambda: release(api(replicas=1, strategy={"type": "RollingUpdate"}), without=("HorizontalPodAutoscaler",))),
-    sound("rollout.max-unavailable", "recreate-is-another-check", lambda: release(api(strategy={"type": "Recreate"}))),
+    # Recreate is rollout.strategy's concern: its leftover rollingUpdate is not read; an unset type means RollingUpdate
+    sound("rollout.max-unavailable", "recreate-is-another-check",
+          lambda: release(api(strategy={"type": "Recreate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": "100%"}}))),
+    broken("rollout.max-unavailable", "type-unset-means-rolling",
+           lambda: release(api(strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": "100%"}})),
+           (API, f"{ROLLING}.maxUnavailable", "resolves to 3 unavailable of 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): every pod may be down at once")),
     sound("rollout.max-unavailable", "parked-at-zero-replicas",
           lambda: release(api(replicas=0, strategy=rolling(1, 1)), without=("HorizontalPodAutoscaler",))),
     broken("rollout.max-surge", "zero-with-zero-unavailable", lambda: release(api(strategy=rolling(0, "10%"))),
            (API, f"{ROLLING}.maxSurge", "resolves to 0 with maxUnavailable 0 at 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): the rollout cannot start a new pod")),
     sound("rollout.max-surge", "percent-rounds-up", lambda: release(api(strategy=rolling("1%", 0)))),
     sound("rollout.max-surge", "zero-surge-with-unavailable", lambda: release(api(strategy=rolling(0, 1)))),
+    sound("rollout.max-surge", "recreate-is-another-check",
+          lambda: release(api(strategy={"type": "Recreate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}}))),
     broken("rollout.production-replicas", "two-replicas",
            lambda: release(api(replicas=2), without=("HorizontalPodAutoscaler",), environment="production"),
            (API, "spec.replicas", "2 replicas in production, need at least 3")),
@@ -449,6 +520,8 @@ CASES = [
            (API, f"{C0}.lifecycle.preStop", "container api has no preStop delay")),
     broken("shutdown.prestop", "sleep-zero", lambda: release(api(c(lifecycle={"preStop": {"sleep": {"seconds": 0}}}))),
            (API, f"{C0}.lifecycle.preStop", "container api has no preStop delay")),
+    broken("shutdown.prestop", "sleep-without-seconds", lambda: release(api(c(lifecycle={"preStop": {"sleep": {}}}))),
+           (API, f"{C0}.lifecycle.preStop", "container api has no preStop delay")),
     sound("shutdown.prestop", "exec-sleep",
           lambda: release(api(c(lifecycle={"preStop": {"exec": {"command": ["sh", "-c", "sleep 15"]}}})))),
     sound("shutdown.prestop", "statefulset-drains-by-itself", lambda: release(api(c(lifecycle={}), kind="StatefulSet"))),
@@ -469,6 +542,10 @@ CASES = [
            (HPA, "spec.minReplicas", "minReplicas 6 exceeds maxReplicas 5")),
     sound("scaling.hpa-bounds", "min-equals-max", lambda: release(f.hpa(low=3, high=3))),
     sound("scaling.hpa-bounds", "min-one", lambda: release(f.hpa(low=1, high=3))),
+    # an unset minReplicas is 1; an unset maxReplicas (required by the API) bounds nothing
+    sound("scaling.hpa-bounds", "min-unset-max-one", lambda: release(without_keys(f.hpa(high=1), "minReplicas"))),
+    broken("scaling.hpa-bounds", "max-unset", lambda: release(without_keys(f.hpa(), "maxReplicas")),
+           (HPA, "spec.minReplicas", "minReplicas 3 exceeds maxReplicas 0")),
     broken("scaling.hpa-target", "workload-not-rendered", lambda: release(without=("Deployment",)),
            (HPA, "spec.scaleTargetRef", "Deployment/acme-api is not rendered")),
     broken("scaling.replicas-under-hpa", "deployment", lambda: release(api(replicas=3)),
@@ -494,6 +571,14 @@ CASES = [
            (PDB, "spec.minAvailable", "allows 0 disruptions of Deployment/acme/acme-api at 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): node drains would block")),
     sound("scaling.pdb", "max-unavailable-percent-rounds-up", lambda: release(f.pdb(maxUnavailable="10%"))),
     sound("scaling.pdb", "min-available-one-below-replicas", lambda: release(f.pdb(minAvailable=2))),
+    broken("scaling.pdb", "neither-budget-means-min-available-one",
+           lambda: release(api(replicas=1), without_keys(f.pdb(), "maxUnavailable"), without=("HorizontalPodAutoscaler",)),
+           (PDB, "spec.minAvailable", f"allows 0 disruptions of {API} at 1 replicas (spec.replicas): node drains would block")),
+    broken("scaling.pdb", "no-selector-then-a-blocking-budget",
+           lambda: release(_pdb_without_selector(), {**f.pdb(maxUnavailable=0), "metadata": {"name": "acme-api-2", "namespace": "acme"}}),
+           (PDB, "spec.selector", "no selector: a policy/v1 PDB without one selects no pods"),
+           ("PodDisruptionBudget/acme/acme-api-2", "spec.maxUnavailable",
+            f"allows 0 disruptions of {API} at 3 replicas ({HPA} spec.minReplicas): node drains would block")),
 
     # tls
     broken("tls.hosts", "host-without-tls-entry", lambda: release(ingress(tls_hosts=[])),
@@ -516,6 +601,23 @@ CASES = [
     sound("tls.hosts", "route-wildcard-listener", lambda: routed(f.httproute("acme-api", ["api.acme.com"]), gateway("*.acme.com"))),
     sound("tls.hosts", "route-listener-without-hostname",
           lambda: routed(f.httproute("acme-api", ["api.acme.com"]), gateway(None))),
+    # which listeners serve a route: HTTPS with a certificate, the one its sectionName names, on the Gateway it names
+    broken("tls.hosts", "route-attached-to-the-plain-listener",
+           lambda: routed(with_parents({"name": "acme-gateway", "namespace": "traefik", "sectionName": "http"}),
+                          gateway("*.acme.com")),
+           (ROUTE, "spec.parentRefs[0]", "hostname api.acme.com has no HTTPS listener with a certificate on Gateway/traefik/acme-gateway")),
+    sound("tls.hosts", "route-attached-to-the-https-listener",
+          lambda: routed(with_parents({"name": "acme-gateway", "namespace": "traefik", "sectionName": "https"}),
+                         gateway("*.acme.com"))),
+    broken("tls.hosts", "https-listener-without-certificate",
+           lambda: routed(f.httproute("acme-api", ["api.acme.com"]), uncertified(gateway("*.acme.com"))),
+           (ROUTE, "spec.parentRefs[0]", "hostname api.acme.com has no HTTPS listener with a certificate on Gateway/traefik/acme-gateway")),
+    broken("tls.hosts", "edge-owned-gateway-then-ours",
+           lambda: routed(with_parents({"name": "edge-gateway", "namespace": "traefik"},
+                                       {"name": "acme-gateway", "namespace": "traefik"}), gateway("www.acme.com")),
+           (ROUTE, "spec.parentRefs[1]", "hostname api.acme.com has no HTTPS listener with a certificate on Gateway/traefik/acme-gateway")),
+    sound("tls.hosts", "gateway-of-the-same-name-in-another-namespace",
+          lambda: routed(with_parents({"name": "acme-gateway"}), gateway("www.acme.com"))),
     sound("tls.hosts", "redirect-route-needs-no-certificate",
           lambda: routed(f.httproute("acme-api", [], redirect=True), gateway("www.acme.com"))),
     broken("tls.issuer", "issuer-key-for-a-cluster-issuer",
@@ -529,6 +631,25 @@ CASES = [
     broken("tls.issuer", "gateway", lambda: release(_annotated_gateway("letsencrypt-staging")),
            ("Gateway/traefik/acme-gateway", "metadata.annotations[cert-manager.io/cluster-issuer]", "no ClusterIssuer named letsencrypt-staging is rendered (known: letsencrypt-prod)")),
     sound("tls.issuer", "gateway-with-known-issuer", lambda: release(_annotated_gateway("letsencrypt-prod"))),
+    # a namespaced Issuer counts only in the object's own namespace; each annotation is read
+    sound("tls.issuer", "issuer-in-the-namespace",
+          lambda: release(ingress(annotations={"cert-manager.io/issuer": "acme-ca"}), reference=(issuer_doc("acme"),))),
+    broken("tls.issuer", "issuer-of-another-namespace",
+           lambda: release(ingress(annotations={"cert-manager.io/cluster-issuer": "letsencrypt-prod",
+                                                "cert-manager.io/issuer": "acme-ca"}),
+                           reference=(*REFERENCE, issuer_doc("staging"))),
+           (ING, "metadata.annotations[cert-manager.io/issuer]",
+            "no Issuer named acme-ca is rendered (known: letsencrypt-prod, staging/acme-ca)")),
+    broken("tls.issuer", "cluster-issuer-key-for-an-issuer",
+           lambda: release(ingress(annotations={"cert-manager.io/cluster-issuer": "acme-ca"}),
+                           reference=(*REFERENCE, issuer_doc("acme"))),
+           (ING, "metadata.annotations[cert-manager.io/cluster-issuer]", "acme-ca is a Issuer: use annotation cert-manager.io/issuer")),
+    broken("tls.issuer", "cluster-issuer-key-for-an-issuer-of-another-namespace",
+           lambda: release(ingress(annotations={"cert-manager.io/cluster-issuer": "acme-ca"}),
+                           reference=(*REFERENCE, issuer_doc("staging"))),
+           (ING, "metadata.annotations[cert-manager.io/cluster-issuer]",
+            "no ClusterIssuer named acme-ca is rendered (known: letsencrypt-prod, staging/acme-ca)")),
+    sound("tls.issuer", "nothing-annotated-needs-no-platform", lambda: release(ingress(annotations={}), reference=())),
     broken("tls.redirect", "ingress-without-annotation",
            lambda: release(ingress(annotations={"cert-manager.io/cluster-issuer": "letsencrypt-prod"})),
            (ING, "metadata.annotations", "no HTTP->HTTPS redirect annotation (one of: alb.ingress.kubernetes.io/ssl-redirect, haproxy.org/ssl-redirect, ingress.kubernetes.io/ssl-redirect, nginx.ingress.kubernetes.io/force-ssl-redirect, nginx.ingress.kubernetes.io/ssl-redirect, traefik.ingress.kubernetes.io/redirect-entry-point, traefik.ingress.kubernetes.io/router.middlewares)")),
@@ -571,6 +692,18 @@ CASES = [
     broken("isolation.flows", "intended-flow-denied-on-ingress", lambda: policies(*f.policy_environment(
         db_policy(API_PEER, ports=[{"port": 5433}]))),
         ("NetworkPolicy/acme/default-deny", "spec", "intended flow api -> db:5432/TCP is denied (ingress side)")),
+    # without the default-deny, what nothing isolates is blamed on the workload, or on the namespace of pods without one
+    broken("isolation.flows", "egress-of-the-database-not-isolated", lambda: policies(*without_policies("default-deny", "dns")),
+           *[("Deployment/acme/acme-database", "spec (no NetworkPolicy isolates this pod)", f"unintended flow db -> {target}")
+             for target in DB_EGRESS],
+           *[("Namespace/acme", "(no NetworkPolicy isolates these pods)", f"unintended flow other-acme-pod -> {target}")
+             for target in DB_EGRESS],
+           ("NetworkPolicy/acme/api", "spec", "intended flow api -> dns:53/TCP is denied (egress side)"),
+           ("NetworkPolicy/acme/api", "spec", "intended flow api -> dns:53/UDP is denied (egress side)")),
+    broken("isolation.ingress", "database-not-isolated", lambda: policies(*without_policies("default-deny", "dns", "acme-db")),
+           *[("Deployment/acme/acme-database", "spec (no NetworkPolicy isolates this pod)",
+              f"ingress admits {source} -> db:5432/TCP, which the contract does not allow")
+             for source in ("edge", "monitoring", "dns", "internet", "other-acme-pod", "foreign-pod")]),
     sound("isolation.ingress", "intended-environment", lambda: policies(*f.policy_environment())),
     broken("isolation.ingress", "database-open-to-every-pod", lambda: policies(*f.policy_environment(
         db_policy({"podSelector": {}}, {"namespaceSelector": {}}))),
@@ -599,6 +732,26 @@ CASES = [
     broken("isolation.exposure", "httproute-to-metrics",
            lambda: exposure(f.httproute("acme-metrics", ["metrics.acme.com"], backend="acme-metrics")),
            ("HTTPRoute/acme/acme-metrics", "spec.rules[0].backendRefs[0]", "routes to internal Service acme-metrics")),
+    broken("isolation.exposure", "grpc-tcp-and-tls-routes-to-metrics",
+           lambda: exposure(*[_route_of_kind(kind, "acme-metrics") for kind in ("GRPCRoute", "TCPRoute", "TLSRoute")]),
+           *[(f"{kind}/acme/acme-metrics", "spec.rules[0].backendRefs[0]", "routes to internal Service acme-metrics")
+             for kind in ("GRPCRoute", "TCPRoute", "TLSRoute")]),
+    # a reference names its Service's namespace when it is not the route's own
+    broken("isolation.exposure", "routes-from-the-edge-namespace",
+           lambda: exposure(_in_namespace(_route_refs({"name": "acme-database", "namespace": "acme", "port": 5432}), "traefik"),
+                            _in_namespace(_ingress_route("acme-metrics") | {"spec": {"routes": [{"services": [
+                                {"name": "acme-metrics", "namespace": "acme", "port": 80}]}]}}, "traefik")),
+           ("HTTPRoute/traefik/acme-api", "spec.rules[0].backendRefs[0]", "routes to internal Service acme-database"),
+           ("IngressRoute/traefik/acme-api", "spec.routes[0].services[0]", "routes to internal Service acme-metrics")),
+    sound("isolation.exposure", "same-names-in-another-namespace-or-not-services",
+          lambda: exposure(_in_namespace(f.httproute("edge", ["x.acme.com"], backend="acme-database"), "traefik"),
+                           _route_refs({"name": "acme-database", "kind": "Backend"}, {"name": "acme-metrics", "group": "example.com"}),
+                           _ingress_route("acme-metrics") | {"spec": {"routes": [{"services": [
+                               {"name": "acme-metrics", "kind": "TraefikService"}]}]}},
+                           _traefik_weighted("acme-database") | {"spec": {"weighted": {"services": [
+                               {"name": "acme-database", "kind": "TraefikService"}]}}},
+                           {**_traefik_weighted("x"), "metadata": {"name": "mirror", "namespace": "acme"},
+                            "spec": {"mirroring": {"name": "acme-api"}}})),
     sound("isolation.exposure", "cluster-ip-and-public-api", lambda: exposure(f.deployment("api"), f.service("api"),
                                                                              f.ingress())),
     sound("isolation.exposure", "external-database-cluster-ip", lambda: exposure(external_db_service("ClusterIP"))),
@@ -647,6 +800,14 @@ CASES = [
     broken("contracts.backends", "route-port", lambda: routed(_route_port(8080)),
            (ROUTE, "spec.rules[0].backendRefs[0].port", "Service acme-api has no port 8080")),
     sound("contracts.backends", "route", lambda: routed(f.httproute("acme-api", ["api.acme.com"]))),
+    # the Service is looked up in the route's namespace, or the one its reference names
+    broken("contracts.backends", "service-only-in-another-namespace",
+           lambda: release(_in_namespace(f.service(), "staging"), f.ingress(), _in_namespace(_route_refs({"name": "acme-api", "port": 80}), "traefik"),
+                           without=("Service",)),
+           (ING, "spec.rules[0].http.paths[0].backend.service.name", "Service acme-api is not rendered"),
+           ("HTTPRoute/traefik/acme-api", "spec.rules[0].backendRefs[0].name", "Service acme-api is not rendered")),
+    sound("contracts.backends", "route-to-the-service-of-another-namespace",
+          lambda: routed(_in_namespace(_route_refs({"name": "acme-api", "namespace": "acme", "port": 80}), "traefik"))),
     broken("contracts.postgres-url", "not-set", lambda: release(env_with("POSTGRES_URL")),
            (API, f"{C0}.env", "POSTGRES_URL is not set")),
     broken("contracts.postgres-url", "literal", lambda: release(env_with("POSTGRES_URL", "postgresql://u:p@db:5432/acme")),
@@ -658,6 +819,29 @@ CASES = [
            lambda: release(env_with("POSTGRES_URL", value_from={"secretKeyRef": {"name": "acme-db-credentials",
                                                                                 "key": "password"}})),
            (API, f"{C0}.env[1].valueFrom.secretKeyRef.key", "Secret acme-db-credentials has no key password (has: url)")),
+    # every api container is read, whatever the ones before it lacked
+    broken("contracts.postgres-url", "each-container-its-own-problem",
+           lambda: release(containers_of(api(), c(name="a", env=[]),
+                                         c(name="b", env=[{"name": "POSTGRES_URL", "value": "postgresql://db/acme"}]),
+                                         c(name="c", env=[postgres_from("vault-db", "url")]),
+                                         c(name="d", env=[postgres_from("acme-db-credentials", "password")])),
+                           reference=(f.cluster_issuer(), f.secret(keys=("url", "username")))),
+           (API, f"{POD}.containers[0].env", "POSTGRES_URL is not set"),
+           (API, f"{POD}.containers[1].env[0]", "POSTGRES_URL must come from a secretKeyRef, not a literal"),
+           (API, f"{POD}.containers[2].env[0].valueFrom.secretKeyRef.name",
+            "Secret vault-db is neither rendered nor declared as existingSecret"),
+           (API, f"{POD}.containers[3].env[0].valueFrom.secretKeyRef.key",
+            "Secret acme-db-credentials has no key password (has: url, username)")),
+    broken("contracts.postgres-url", "values-declare-another-secret",
+           lambda: release(env_with("POSTGRES_URL", value_from={"secretKeyRef": {"name": "vault-db", "key": "url"}}),
+                           values=[{"database": {"host": "db", "existingSecret": "other-db"}}]),
+           (API, f"{C0}.env[1].valueFrom.secretKeyRef.name", "Secret vault-db is neither rendered nor declared as existingSecret")),
+    broken("contracts.postgres-url", "secret-rendered-in-another-namespace",
+           lambda: release(reference=(f.cluster_issuer(), _in_namespace(f.secret(), "staging"))),
+           (API, f"{C0}.env[0].valueFrom.secretKeyRef.name",
+            "Secret acme-db-credentials is neither rendered nor declared as existingSecret")),
+    sound("contracts.postgres-url", "key-in-string-data",
+          lambda: release(reference=(f.cluster_issuer(), {**f.secret(keys=("other",)), "stringData": {"url": "postgresql://db"}}))),
     sound("contracts.postgres-url", "existing-secret-declared-in-values",
           lambda: release(env_with("POSTGRES_URL", value_from={"secretKeyRef": {"name": "vault-db", "key": "url"}}),
                           values=[{"database": {"existingSecret": "vault-db"}}])),
@@ -683,6 +867,25 @@ CASES = [
     broken("contracts.needs", "release-used-but-not-needed", lambda: needs_environment(needs_platform=False),
            ("HelmfileRelease/acme-api", "releases[acme-api].needs", "acme-api uses objects of acme-platform but does not need it")),
     sound("contracts.needs", "needs-declared", lambda: needs_environment(needs_platform=True)),
+    # the other two ways a release uses another's objects: the metrics Service by URL, the issuer by annotation
+    *[broken("contracts.needs", f"metrics-url-{how}",
+             lambda url=url, ns=ns: needs_environment(False, (_in_namespace(_metrics_service(), ns),),
+                                                      (env_with("METRICS_URL", url),)), NEEDS_PLATFORM)
+      for how, url, ns in (("fully-qualified", "http://acme-metrics.monitoring.svc.cluster.local:80", "monitoring"),
+                           ("name-and-namespace", "http://acme-metrics.monitoring:80", "monitoring"),
+                           ("bare-name", "http://acme-metrics:80", "acme"))],
+    sound("contracts.needs", "metrics-url-of-an-unknown-service",
+          lambda: needs_environment(False, (_metrics_service(),), (env_with("METRICS_URL", "http://acme-other:80"),))),
+    sound("contracts.needs", "metrics-url-in-another-variable",
+          lambda: needs_environment(False, (_metrics_service(),),
+                                    (api(f.container(env=[{"name": "LOG_URL", "value": "http://acme-metrics:80"}])),))),
+    broken("contracts.needs", "cluster-issuer-of-an-ingress",
+           lambda: needs_environment(False, (f.cluster_issuer(),), (api(f.container()), f.ingress())), NEEDS_PLATFORM),
+    broken("contracts.needs", "cluster-issuer-of-a-gateway",
+           lambda: needs_environment(False, (f.cluster_issuer(),), (api(f.container()), _annotated_gateway("letsencrypt-prod"))),
+           NEEDS_PLATFORM),
+    sound("contracts.needs", "cluster-issuer-of-no-release",
+          lambda: needs_environment(False, (f.cluster_issuer("other"),), (api(f.container()), f.ingress()))),
 
     # security
     broken("security.pod-security", "host-path", lambda: release(api(volumes=[{"name": "h", "hostPath": {"path": "/"}}])),
@@ -747,6 +950,11 @@ CASES = [
            ("ConfigMap/acme/acme-api", "data.DB_PASSWORD", "credential-like key in a ConfigMap")),
     broken("security.credentials", "configmap-camel-case-key", lambda: release(configmap({"apiToken": "abc"})),
            ("ConfigMap/acme/acme-api", "data.apiToken", "credential-like key in a ConfigMap")),
+    # two-word credentials however the key joins its words
+    broken("security.credentials", "configmap-two-word-keys",
+           lambda: release(configmap({"clientApiKey": "a", "TLS-PRIVATE-KEY": "b", "SSH_PRIVATE_KEY": "c"})),
+           *[("ConfigMap/acme/acme-api", f"data.{key}", "credential-like key in a ConfigMap")
+             for key in ("clientApiKey", "TLS-PRIVATE-KEY", "SSH_PRIVATE_KEY")]),
     broken("security.credentials", "configmap-url-password",
            lambda: release(configmap({"DATABASE": "postgresql://acme:s3cret@acme-db:5432/acme"})),
            ("ConfigMap/acme/acme-api", "data.DATABASE", "URL with a password in a ConfigMap")),
@@ -781,7 +989,29 @@ CASES = [
     broken("collector.persisted-state", "state-read-only", lambda: collector(read_only=True),
            (COLLECTOR, f"{C0}.volumeMounts", "/data/pushgateway.state is on a read-only mount of 'data': the collector cannot write it")),
     sound("collector.persisted-state", "state-on-a-claim-flag-and-value-apart",
-          lambda: collector(args=["--persistence.file", "/data/pushgateway.state"])),
+          lambda: collector(args=["--web.listen-address=:9091", "--persistence.file", "/data/pushgateway.state"])),
+    sound("collector.persisted-state", "flag-after-another-in-the-command",
+          lambda: collector(args=[], edit=lambda gw, pod, svc: gw.update(
+              command=["/bin/pushgateway", "--web.listen-address=:9091", "--persistence.file=/data/pushgateway.state"]))),
+    broken("collector.persisted-state", "flag-without-a-value", lambda: collector(args=["--persistence.file"]),
+           (COLLECTOR, f"{C0}.args", "no --persistence.file: a restart or rollout loses every pushed group")),
+    broken("collector.persisted-state", "state-path-with-an-equals-sign", lambda: collector(args=["--persistence.file=/tmp/a=b"]),
+           (COLLECTOR, f"{C0}.args", "--persistence.file /tmp/a=b is on the container's own filesystem, which is lost with the pod")),
+    sound("collector.persisted-state", "mount-path-with-a-trailing-slash",
+          lambda: collector(edit=lambda gw, pod, svc: gw["volumeMounts"][0].update(mountPath="/data/"))),
+    # the containers the Service sends to: by port name, by number, or by its port when targetPort is unset
+    *[broken("collector.persisted-state", f"served-{how}", lambda ports=ports: collector(
+        args=[], edit=lambda gw, pod, svc: svc["spec"].update(ports=ports)),
+        (COLLECTOR, f"{C0}.args", "no --persistence.file: a restart or rollout loses every pushed group"))
+      for how, ports in (("by-target-port-number", [{"name": "http", "port": 80, "targetPort": 9091}]),
+                         ("by-port-without-target-port", [{"name": "http", "port": 9091}]))],
+    broken("collector.persisted-state", "a-sidecar-first",
+           lambda: collector(args=[], edit=lambda gw, pod, svc: pod["containers"].insert(
+               0, c(name="sidecar", ports=[{"name": "admin", "containerPort": 9000}]))),
+           (COLLECTOR, f"{POD}.containers[1].args", "no --persistence.file: a restart or rollout loses every pushed group")),
+    sound("collector.persisted-state", "an-init-container-on-the-port-is-not-the-collector",
+          lambda: collector(edit=lambda gw, pod, svc: pod.update(initContainers=[
+              c(name="migrate", ports=[{"name": "http", "containerPort": 9091}], args=[])]))),
     sound("collector.persisted-state", "claimed-pod-volume-and-a-sidecar", lambda: collector(claim="pod", sidecar=True)),
     sound("collector.persisted-state", "the-deepest-mount-holds-the-state", lambda: collector(nested=True)),
     broken("collector.scraped-once", "two-services-with-the-port", lambda: collector(headless_port=True),
@@ -868,6 +1098,15 @@ CASES = [
     broken("upgrade.removed-resources", "kept-object",
            lambda: release(baseline=(configmap({}, "acme-seed", {"helm.sh/resource-policy": "keep"}),)),
            ("ConfigMap/acme/acme-seed", "metadata.annotations[helm.sh/resource-policy]", "object marked keep is no longer rendered")),
+    # the same kind, name and namespace still rendered is not a removal; each old object is looked at
+    broken("upgrade.removed-resources", "kept-object-still-rendered-beside-a-removed-one",
+           lambda: release(configmap({}, "acme-seed", KEEP),
+                           baseline=(configmap({}, "acme-seed", KEEP), configmap({}, "acme-seed-2", KEEP))),
+           ("ConfigMap/acme/acme-seed-2", "metadata.annotations[helm.sh/resource-policy]", "object marked keep is no longer rendered")),
+    broken("upgrade.removed-resources", "kept-object-moved-to-another-namespace",
+           lambda: release(_in_namespace(configmap({}, "acme-seed", KEEP), "staging"),
+                           baseline=(configmap({}, "acme-seed", KEEP),)),
+           ("ConfigMap/acme/acme-seed", "metadata.annotations[helm.sh/resource-policy]", "object marked keep is no longer rendered")),
     sound("upgrade.removed-resources", "ordinary-object-removed",
           lambda: release(baseline=(configmap({}, "acme-seed", {"helm.sh/resource-policy": "delete"}),))),
 
@@ -924,6 +1163,28 @@ CASES = [
     sound("backup.restore-drill", "scratch-beside-the-dump", lambda: backups(dump_cronjob(), drill_cronjob(), credentials())),
     sound("backup.restore-drill", "live-name-unknown-with-an-existing-secret",
           lambda: backups(dump_cronjob(), drill_cronjob(scratch="acme"))),
+    # a setting one side leaves out counts as empty; only the dump's containers are what it uploads to
+    broken("backup.restore-drill", "drill-without-the-endpoint",
+           lambda: backups(dump_cronjob(), without_env(drill_cronjob(), "S3_ENDPOINT"), credentials()),
+           (DRILL, f"{DRILL_C0}.env", "S3_ENDPOINT '', but acme-db-backup uploads to 'https://minio.storage.internal:9000': "
+                                     "the drill would restore other backups than the dump writes")),
+    broken("backup.restore-drill", "dump-without-the-bucket",
+           lambda: backups(without_env(dump_cronjob(), "S3_BUCKET"), drill_cronjob(), credentials()),
+           (DRILL, f"{DRILL_C0}.env[3].value", "S3_BUCKET 'acme-backups', but acme-db-backup uploads to '': "
+                                               "the drill would restore other backups than the dump writes")),
+    sound("backup.restore-drill", "neither-sets-the-endpoint",
+          lambda: backups(without_env(dump_cronjob(), "S3_ENDPOINT"), without_env(drill_cronjob(), "S3_ENDPOINT"), credentials())),
+    broken("backup.restore-drill", "sidecar-before-the-drill-container",
+           lambda: backups(dump_cronjob(), with_containers(drill_cronjob(scratch=None), before=[c(name="proxy", env=[])]),
+                           credentials()),
+           (DRILL, f"{BATCH_POD}.containers[1].env", "no SCRATCH_DATABASE: the drill has nowhere to restore")),
+    sound("backup.restore-drill", "init-containers-and-other-backups-are-not-the-dump",
+          lambda: backups(with_containers(dump_cronjob(), init=[c(name="prepare", env=[{"name": "S3_PREFIX", "value": "x"}])]),
+                          cronjob(name="acme-etcd-backup") | {"spec": dump_cronjob(S3_PREFIX="etcd")["spec"]},
+                          with_containers(drill_cronjob(), init=[c(name="wait", env=[DATABASE_ENV])]), credentials())),
+    sound("backup.restore-drill", "live-name-not-in-the-secret",
+          lambda: backups(dump_cronjob(), drill_cronjob(scratch="acme"),
+                          {**f.secret(), "data": None, "stringData": {"url": "postgres://x"}})),
     sound("backup.concurrency-forbid", "forbid-and-other-cronjobs",
           lambda: backups(cronjob(), cronjob(policy=None, component="report", name="acme-report"))),
 
@@ -956,6 +1217,25 @@ CASES = [
            lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {"limits": {"compactor_blocks_retention_period": "0s"}}}}),
            (MIMIR, "mimir.structuredConfig.limits.compactor_blocks_retention_period",
             "no retention: the compactor never deletes blocks and the bucket grows forever")),
+    broken("longterm.metrics-remote-write", "remote-write-without-url",
+           lambda: upstream_environment(**{"kube-prometheus-stack": {"prometheus": {"prometheusSpec": {"remoteWrite": [
+               {"url": "http://mimir-gateway.monitoring.svc.cluster.local/api/v1/push"}, {"name": "second"}]}}}}),
+           (KPS, "prometheus.prometheusSpec.remoteWrite[1].url",
+            f"'' is not the push endpoint of Mimir release monitoring/mimir ({PUSH})")),
+    broken("longterm.metrics-remote-write", "blocks-backend-before-the-common-one",
+           lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {"blocks_storage": {"backend": "filesystem"}}}}),
+           (MIMIR, "mimir.structuredConfig.common.storage.backend",
+            "blocks on filesystem storage, want object storage (s3, gcs, azure, swift)")),
+    sound("longterm.metrics-remote-write", "bucket-in-the-common-storage",
+          lambda: upstream_environment(mimir={"mimir": {"structuredConfig": {
+              "blocks_storage": {"s3": {"bucket_name": None}}, "common": {"storage": {"s3": {"bucket_name": "acme-metrics"}}}}}})),
+    # every way of writing "no retention"
+    *[broken("longterm.metrics-remote-write", f"no-retention-{value!r}",
+             lambda value=value: upstream_environment(mimir={"mimir": {"structuredConfig": {"limits": {
+                 "compactor_blocks_retention_period": value}}}}),
+             (MIMIR, "mimir.structuredConfig.limits.compactor_blocks_retention_period",
+              "no retention: the compactor never deletes blocks and the bucket grows forever"))
+      for value in ("0h", "0d", "", 0)],
     sound("longterm.logs-object-storage", "production", lambda: upstream_environment()),
     broken("longterm.logs-object-storage", "filesystem-as-before",
            lambda: upstream_environment(loki={"loki": {"storage": {"type": "filesystem"}}}),
@@ -995,19 +1275,19 @@ CASES = [
            (LOKI, "loki.storage.s3.secretAccessKey", "a storage credential in values (git): reference a Secret instead"),
            (TEMPO, "tempo.storage.trace.s3.access_key", "a storage credential in values (git): reference a Secret instead")),
     # observability
-    broken("observability.alert-metadata", "severity-missing", lambda: f.scenario(rules(alert(severity=None))),
+    broken("monitoring.alert-metadata", "severity-missing", lambda: f.scenario(rules(alert(severity=None))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].labels.severity",
             "alert AcmeApiDown: severity None, want one of critical, warning, info")),
-    broken("observability.alert-metadata", "severity-unknown", lambda: f.scenario(rules(alert(), alert(severity="page"))),
+    broken("monitoring.alert-metadata", "severity-unknown", lambda: f.scenario(rules(alert(), alert(severity="page"))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[1].labels.severity", "alert AcmeApiDown: severity 'page', want one of critical, warning, info")),
-    broken("observability.alert-metadata", "runbook-missing", lambda: f.scenario(rules(alert(runbook=None))),
+    broken("monitoring.alert-metadata", "runbook-missing", lambda: f.scenario(rules(alert(runbook=None))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].annotations.runbook_url", "alert AcmeApiDown: runbook_url '' is not an absolute http(s) URL")),
-    broken("observability.alert-metadata", "runbook-relative", lambda: f.scenario(rules(alert(runbook="runbooks/down.md"))),
+    broken("monitoring.alert-metadata", "runbook-relative", lambda: f.scenario(rules(alert(runbook="runbooks/down.md"))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].annotations.runbook_url",
             "alert AcmeApiDown: runbook_url 'runbooks/down.md' is not an absolute http(s) URL")),
-    broken("observability.alert-metadata", "runbook-not-http", lambda: f.scenario(rules(alert(runbook="ftp://acme.com/x"))),
+    broken("monitoring.alert-metadata", "runbook-not-http", lambda: f.scenario(rules(alert(runbook="ftp://acme.com/x"))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].annotations.runbook_url", "alert AcmeApiDown: runbook_url 'ftp://acme.com/x' is not an absolute http(s) URL")),
-    sound("observability.alert-metadata", "alerts-and-recording-rules",
+    sound("monitoring.alert-metadata", "alerts-and-recording-rules",
           lambda: f.scenario(rules(alert(), alert("AcmeApiSlow", "warning"), {"record": "x:rate5m", "expr": "1"}))),
     # promql
     broken("promql.parses", "panel-expression-unparsable", lambda: f.scenario(dashboard(panel("Requests", "sum(rate(up[5m])"))),
@@ -1041,6 +1321,38 @@ CASES = [
                                        variables=(NAMESPACE_VARIABLE,)),
                              dashboard(label=False) | {"data": {"not-a-dashboard.json": "{"}},
                              rules(alert(), recording("job:up:sum", "sum by (job) (up)")))),
+    # what the parser is given: the target's own datasource first, skipped entries do not end the scan
+    broken("promql.parses", "skipped-targets-and-variables-then-bad-ones",
+           lambda: f.scenario(dashboard(
+               {"targets": ["x", {"refId": "B"}, {"expr": "rate(", "datasource": {"type": "loki"}}, {"expr": "sum("}]},
+               variables=({"name": "span", "type": "custom", "query": "label_values(up{, pod)"},
+                          {"name": "logs", "type": "query", "datasource": {"type": "loki"}, "query": "label_values(up{, pod)"},
+                          {"name": "ns", "type": "query", "query": {"query": "label_values(up{namespace=\"$nope\"}, pod)"}},
+                          {"name": "total", "type": "query", "query": "query_result(sum(up)"}))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[3].expr", 'dashboard "Acme service", panel "": 1:5: parse error: unclosed left parenthesis in sum('),
+           (DASHBOARD, f"{BOARD}.templating.list[2].query.query", 'dashboard "Acme service", variable ns: unknown dashboard variable $nope'),
+           (DASHBOARD, f"{BOARD}.templating.list[3].query", 'dashboard "Acme service", variable total: 1:7: parse error: unclosed left parenthesis in sum(up')),
+    broken("promql.parses", "broken-json-beside-a-dashboard",
+           lambda: f.scenario(_not_json_dashboard() | {"data": {"a.json": "{", "b.json": json.dumps({"panels": [panel("P", "sum(")]})}}),
+           (DASHBOARD, "data.a.json", "dashboard a.json: not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+           (DASHBOARD, "data.b.json.panels[0].targets[0].expr", 'dashboard "b.json", panel "P": 1:5: parse error: unclosed left parenthesis in sum(')),
+    # each variable takes a value of its shape: an interval 5m, a literal current value as is, anything else a label value
+    broken("promql.exported-metrics", "variables-take-values-of-their-shape",
+           lambda: f.scenario(dashboard(panel("Requests", 'sum(rate(acme_x{pod="$pod", namespace="$namespace", all="$all"}[$window]))'),
+                                        variables=("not-a-variable", {"type": "query"},
+                                                   {"name": "window", "type": "interval", "current": {"value": "1h"}},
+                                                   {"name": "pod", "type": "custom", "current": {"value": "acme-api-0"}},
+                                                   NAMESPACE_VARIABLE,
+                                                   {"name": "all", "type": "custom", "current": {"value": "$__all"}}))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
+            f'dashboard "Acme service", panel "Requests": queries acme_x, {NO_EXPORTER}, '
+            'in sum(rate(acme_x{pod="acme-api-0", namespace="acme", all="acme"}[5m]))')),
+    broken("promql.exported-metrics", "variable-query-with-a-variable",
+           lambda: f.scenario(dashboard(variables=(
+               {"name": "pod", "type": "query", "query": {"query": 'label_values(kube_pod_info{namespace="$namespace"}, pod)'}},
+               NAMESPACE_VARIABLE))),
+           (DASHBOARD, f"{BOARD}.templating.list[0].query.query",
+            f'dashboard "Acme service", variable pod: queries kube_pod_info, {NO_EXPORTER}, in kube_pod_info{{namespace="acme"}}')),
     broken("promql.exported-metrics", "panel-queries-unexported-metric",
            lambda: f.scenario(dashboard(panel("Requests", 'sum(rate(acme_api_http_requests_total{code=~"5.."}[5m]))'))),
            (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
@@ -1063,20 +1375,20 @@ CASES = [
                                              '{__name__=~"acme_.*"}'),
                                        variables=(NAMESPACE_VARIABLE,)),
                              rules(alert(), recording("job:up:sum", "sum by (job) (up)")))),
-    broken("observability.monitor-target", "selects-no-service", lambda: monitored(monitor(component="ui"), labelled_service()),
+    broken("monitoring.monitor-target", "selects-no-service", lambda: monitored(monitor(component="ui"), labelled_service()),
            ("ServiceMonitor/monitoring/acme-api", "spec.selector", "selects no rendered Service")),
-    broken("observability.monitor-target", "port-not-on-service",
+    broken("monitoring.monitor-target", "port-not-on-service",
            lambda: monitored(monitor(port="metrics", namespace_selector={"matchNames": ["acme"]}), labelled_service()),
            ("ServiceMonitor/monitoring/acme-api", "spec.endpoints[0].port", "no selected Service has a port named 'metrics'")),
-    broken("observability.monitor-target", "looks-in-its-own-namespace-by-default",
+    broken("monitoring.monitor-target", "looks-in-its-own-namespace-by-default",
            lambda: monitored(monitor(), labelled_service()),
            ("ServiceMonitor/monitoring/acme-api", "spec.selector", "selects no rendered Service")),
-    broken("observability.monitor-target", "match-names-elsewhere",
+    broken("monitoring.monitor-target", "match-names-elsewhere",
            lambda: monitored(monitor(namespace_selector={"matchNames": ["staging"]}), labelled_service()),
            ("ServiceMonitor/monitoring/acme-api", "spec.selector", "selects no rendered Service")),
-    sound("observability.monitor-target", "match-names",
+    sound("monitoring.monitor-target", "match-names",
           lambda: monitored(monitor(namespace_selector={"matchNames": ["acme"]}), labelled_service())),
-    sound("observability.monitor-target", "any-namespace",
+    sound("monitoring.monitor-target", "any-namespace",
           lambda: monitored(monitor(namespace_selector={"any": True}), labelled_service("staging"))),
 ]
 
@@ -1117,8 +1429,9 @@ def _in_namespace(doc: Doc, namespace: str) -> Doc:
 def collector(kind: str = "StatefulSet", replicas: int = 1, hpa: bool = False, args: list | None = None,
               claim: bool | str = True, read_only: bool = False, sidecar: bool = False, nested: bool = False,
               headless_port: bool = False, by_target_port: bool = False,
-              service_name: str = "acme-metrics") -> Scenario:
-    """The metrics collector (Pushgateway) as the platform renders it, with one thing changed."""
+              service_name: str = "acme-metrics", edit: Callable[[Doc, Doc, Doc], Any] | None = None) -> Scenario:
+    """The metrics collector (Pushgateway) as the platform renders it, with one thing changed; `edit` gets
+    (the pushgateway container, its pod spec, its Service) for what the flags do not cover."""
     mount = {"name": "data", "mountPath": "/data", **({"readOnly": True} if read_only else {})}
     pushgateway = c(name="pushgateway", ports=[{"name": "http", "containerPort": 9091}], volumeMounts=[mount],
                     args=args if args is not None else ["--persistence.file=/data/pushgateway.state"])
@@ -1144,6 +1457,8 @@ def collector(kind: str = "StatefulSet", replicas: int = 1, hpa: bool = False, a
     headless["spec"]["clusterIP"] = "None"
     if not headless_port:
         headless["spec"]["ports"] = []
+    if edit is not None:
+        edit(pushgateway, spec["template"]["spec"], service)
     endpoint = {"targetPort": 9091} if by_target_port else {"port": "http"}
     watcher = monitor(component="metrics", namespace_selector={"matchNames": ["acme"]})
     watcher["metadata"]["name"] = "acme-metrics"
@@ -1225,6 +1540,16 @@ def _untyped_service() -> Doc:
 def _not_json_dashboard() -> Doc:
     doc = dashboard()
     doc["data"]["acme-service.json"] = '{"panels": [} '
+    return doc
+
+
+def _route_of_kind(kind: str, backend: str) -> Doc:
+    return f.httproute(backend, ["x.acme.com"], backend=backend) | {"kind": kind}
+
+
+def _route_refs(*refs: Doc) -> Doc:
+    doc = f.httproute("acme-api", ["api.acme.com"])
+    doc["spec"]["rules"][0]["backendRefs"] = list(refs)
     return doc
 
 

@@ -1,11 +1,12 @@
 """Cases of every smoke check over the healthy environment of smoke_objects, each broken one way.
 
-A case's build takes the World (a CA, and for the http.* checks a site on loopback) and returns the
-snapshot and the settings the check runs with.
+A case's build takes the World (a CA; for the http.* checks a site on loopback, for the observability.*
+checks a stand-in Prometheus) and returns the snapshot and the settings the check runs with.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -13,9 +14,11 @@ from typing import Any, Callable
 import trustme
 
 from case import broken, part, sound
-from harness.live.settings import SmokeSettings
-from harness.live.snapshot import Snapshot
+from harness.live.releases import Revision
+from harness.live.settings import ObservabilitySettings, SmokeSettings
+from harness.live.snapshot import Obj, Snapshot
 from http_site import Site
+from prometheus_site import FakePrometheus, group, rule, target
 from smoke_objects import NOW, NS, endpoint_slice, healthy_snapshot, meta, pod, release_secret, service, tls_secret
 
 DEP = "Deployment/acme/acme-api"
@@ -29,6 +32,7 @@ CERT = "Secret/acme/acme-api-tls"
 class World:
     ca: trustme.CA
     site: Site | None = None  # started only for the http.* checks
+    prometheus: FakePrometheus | None = None  # started only for the observability.* checks
 
 
 Build = Callable[[World], tuple[Snapshot, SmokeSettings]]
@@ -96,6 +100,29 @@ def certificate(*hosts: str, **validity: dt.datetime) -> Callable[[Snapshot, Wor
     return lambda s, w: s.tls_secrets.__setitem__(0, tls_secret("acme-api-tls", w.ca, *hosts, **validity))
 
 
+def aged(obj: dict, seconds: int) -> dict:
+    obj["metadata"]["creationTimestamp"] = (NOW - dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return obj
+
+
+def terminating(obj: dict) -> dict:
+    obj["metadata"]["deletionTimestamp"] = "2026-11-26T06:59:00Z"
+    return obj
+
+
+def rerelease(snap: Snapshot, change: Callable[[list[dict]], list[dict]]) -> None:
+    """acme-api's deployed revision again, its manifest changed by `change`."""
+    index, secret = next((i, s) for i, s in enumerate(snap.release_secrets)
+                         if s["metadata"]["labels"]["name"] == "acme-api" and s["metadata"]["labels"]["status"] == "deployed")
+    docs = Revision("acme-api", 2, "deployed", secret).manifest()
+    snap.release_secrets[index] = release_secret("acme-api", 2, "deployed", change(docs))
+
+
+def unset_min(hpa: dict) -> dict:
+    hpa["spec"].pop("minReplicas")
+    return hpa
+
+
 def recent_pending(snap: Snapshot, world: World) -> None:
     young = pod("acme-api-new", "api", phase="Pending")
     young["metadata"]["creationTimestamp"] = (NOW - dt.timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -125,6 +152,157 @@ def route_backend(name: str) -> Callable[[Snapshot], None]:
 
 def ingress_backend(name: str) -> Callable[[Snapshot, World], None]:
     return lambda s, w: s.ingresses[0]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(name=name)
+
+
+MONITOR = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "acme-api"},
+           "spec": {"namespaceSelector": {"matchNames": [NS]},
+                    "selector": {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                    "endpoints": [{"port": "metrics", "path": "/metrics"}]}}
+RULES = {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "acme-api"},
+         "spec": {"groups": [{"name": "acme-api", "rules": [{"alert": "AcmeApiDown", "expr": "up == 0"},
+                                                            {"record": "acme:requests:rate5m", "expr": "vector(1)"}]},
+                             {"name": "acme-workloads", "rules": [{"alert": "AcmePodRestarting", "expr": "vector(1)"}]}]}}
+POOL = "serviceMonitor/acme/acme-api/0"
+ADDRESSES = [f"10.0.0.{i + 1}:9090" for i in range(3)]  # the three API pods' metrics ports
+SM, PR = "ServiceMonitor/acme/acme-api", "PrometheusRule/acme/acme-api"
+
+
+def observed(change: Callable[[Snapshot, World], Any] | None = None,
+             released: Callable[[list[Obj]], Any] | None = None) -> Build:
+    """The healthy snapshot with the API's ServiceMonitor and PrometheusRule released (edited by
+    `released` first), the API pods behind its metrics port, and a Prometheus that scrapes them all
+    and evaluates every rule."""
+    def build(world: World) -> tuple[Snapshot, SmokeSettings]:
+        assert world.prometheus is not None, "observability cases need the prometheus_site fixture"
+        snap = healthy_snapshot(world.ca)
+        docs = [copy.deepcopy(MONITOR), copy.deepcopy(RULES)]
+        if released is not None:
+            released(docs)
+        snap.release_secrets[0] = release_secret("acme-platform", 1, "deployed", [snap.network_policies[0], *docs])
+        slice_ = endpoint_slice("acme-api")
+        slice_["ports"] = [{"name": "http", "port": 8080}, {"name": "metrics", "port": 9090}]
+        slice_["endpoints"] = [{"addresses": [a.split(":")[0]], "conditions": {"ready": True},
+                                "targetRef": {"kind": "Pod", "name": f"acme-api-{i}"}} for i, a in enumerate(ADDRESSES)]
+        # The database's slice first, with a metrics port of its own: the monitor selects only the API.
+        database = endpoint_slice("acme-db")
+        database["ports"] = [{"name": "postgresql", "port": 5432}, {"name": "metrics", "port": 9187}]
+        snap.endpoint_slices[:] = [database, slice_]
+        answers = world.prometheus.answers
+        answers.targets = [target(POOL, a, pod=f"acme-api-{i}") for i, a in enumerate(ADDRESSES)]
+        answers.groups = [group("acme-api", rule("AcmeApiDown"), rule("acme:requests:rate5m", kind="recording")),
+                          group("acme-workloads", rule("AcmePodRestarting"))]
+        if change is not None:
+            change(snap, world)
+        return snap, SmokeSettings(observability=ObservabilitySettings(prometheus_url=world.prometheus.url))
+    return build
+
+
+def scrape(index: int, **fields: Any) -> Callable[[Snapshot, World], None]:
+    """One of the API pods' targets as Prometheus last saw it."""
+    return lambda s, w: w.prometheus.answers.targets[index].update(fields)
+
+
+def rule_state(group_index: int, rule_index: int, **fields: Any) -> Callable[[Snapshot, World], None]:
+    return lambda s, w: w.prometheus.answers.groups[group_index]["rules"][rule_index].update(fields)
+
+
+API_SLICE = 1  # the index of the API's EndpointSlice in an observed() snapshot
+
+
+def unready_endpoint(snap: Snapshot, world: World) -> None:
+    snap.endpoint_slices[API_SLICE]["endpoints"][2]["conditions"]["ready"] = False
+    world.prometheus.answers.targets[2].update(health="down", lastError="connection refused")
+
+
+def pod_monitored(docs: list[Obj]) -> None:
+    docs[0] = {"kind": "PodMonitor", "metadata": {"name": "acme-api"},
+               "spec": {"selector": {"matchLabels": {"app.kubernetes.io/component": "api"}},
+                        "podMetricsEndpoints": [{"port": "metrics"}]}}
+
+
+def metrics_port(pod_: Obj, ip: str | None, *conditions: tuple[str, str]) -> Obj:
+    """The pod's container serving on http (8080) and metrics (9090)."""
+    pod_["spec"] = {"containers": [{"name": "app", "ports": [{"name": "http", "containerPort": 8080},
+                                                             {"name": "metrics", "containerPort": 9090}]}]}
+    pod_["status"]["podIP"] = ip
+    pod_["status"]["conditions"] = [{"type": kind, "status": status} for kind, status in conditions] or None
+    return pod_
+
+
+def pods_with_ports(snap: Snapshot, world: World) -> None:
+    """Every pod with a metrics container port, the database's too (the PodMonitor selects only the API)."""
+    for i, pod_ in enumerate(snap.pods):
+        metrics_port(pod_, f"10.0.0.{i + 1}", ("Ready", "True"))
+
+
+def pod_monitor_scraped(snap: Snapshot, world: World) -> None:
+    """The pods with metrics ports, scraped by the PodMonitor's pool."""
+    pods_with_ports(snap, world)
+    for scraped in world.prometheus.answers.targets:
+        scraped["scrapePool"] = "podMonitor/acme/acme-api/0"
+
+
+def pods_not_to_judge(snap: Snapshot, world: World) -> None:
+    """API pods the PodMonitor must not expect as targets: not ready, no metrics port, no address, no labels."""
+    pod_monitor_scraped(snap, world)
+    snap.pods += [metrics_port(pod("acme-api-unready", "api"), "10.0.0.8", ("Ready", "False"), ("Initialized", "True")),
+                  metrics_port(pod("acme-api-starting", "api"), "10.0.0.9"),
+                  metrics_port(pod("acme-api-unplaced", "api"), None, ("Ready", "True"))]
+    portless = metrics_port(pod("acme-api-portless", "api"), "10.0.0.10", ("Ready", "True"))
+    portless["spec"]["containers"][0]["ports"] = None
+    unlabelled = metrics_port(pod("acme-api-unlabelled", "api"), "10.0.0.11", ("Ready", "True"))
+    unlabelled["metadata"]["labels"] = None
+    bare = pod("acme-api-bare", "api")  # no spec at all
+    bare["status"].update(podIP="10.0.0.12", conditions=[{"type": "Ready", "status": "True"}])
+    snap.pods += [portless, unlabelled, bare]
+
+
+def unready_first(snap: Snapshot, world: World) -> None:
+    """The first endpoint is not ready (its target down, not judged); the last one is not a target."""
+    snap.endpoint_slices[API_SLICE]["endpoints"][0]["conditions"]["ready"] = False
+    targets = world.prometheus.answers.targets
+    targets[0].update(health="down", lastError="connection refused")
+    targets.pop()
+
+
+def without_target_ref(snap: Snapshot, world: World) -> None:
+    del snap.endpoint_slices[API_SLICE]["endpoints"][2]["targetRef"]
+    world.prometheus.answers.targets.pop()
+
+
+def nulls_released(docs: list[Obj]) -> None:
+    """Helm renders empty values as null: an empty namespaceSelector means the monitor's own namespace."""
+    docs[0]["spec"]["namespaceSelector"] = None
+    docs[1]["spec"]["groups"].append({"name": "acme-empty", "rules": None})
+    docs += [{"kind": "ServiceMonitor", "metadata": {"name": "acme-idle"}, "spec": {"endpoints": None}},
+             {"kind": "PrometheusRule", "metadata": {"name": "acme-idle"}, "spec": {"groups": None}}]
+
+
+def nulls_live(snap: Snapshot, world: World) -> None:
+    snap.services[1]["metadata"]["labels"] = None
+    snap.endpoint_slices[API_SLICE]["endpoints"][0]["conditions"] = None  # the API: unset means ready
+    snap.endpoint_slices[API_SLICE]["endpoints"].append({"addresses": None, "conditions": {"ready": True}})
+    unlabelled, portless, empty = endpoint_slice("acme-x"), endpoint_slice("acme-api"), endpoint_slice("acme-api")
+    unlabelled["metadata"]["labels"], portless["ports"], empty["endpoints"] = None, None, None
+    snap.endpoint_slices += [unlabelled, portless, empty]
+    world.prometheus.answers.groups.append(group("acme-empty"))
+
+
+def monitor_elsewhere(docs: list[Obj], namespaces: dict[str, Any]) -> None:
+    docs[0]["metadata"]["namespace"] = "monitoring"
+    docs[0]["spec"]["namespaceSelector"] = namespaces
+
+
+def elsewhere(snap: Snapshot, world: World) -> None:
+    """Prometheus scrapes the monitor's pool, but not the third pod."""
+    targets = world.prometheus.answers.targets
+    targets.pop()
+    for scraped in targets:
+        scraped["scrapePool"] = "serviceMonitor/monitoring/acme-api/0"
+
+
+def unavailable(snap: Snapshot, world: World) -> None:
+    world.prometheus.answers.status = 503
 
 
 CASES = [
@@ -161,6 +339,18 @@ CASES = [
           edit(lambda s, w: (s.deployments[0]["spec"].pop("replicas"), s.deployments[0]["status"].update(
               replicas=1, updatedReplicas=1, readyReplicas=1, availableReplicas=1)))),
     sound("deployment.rolled-out", "no-conditions-yet", edit(lambda s, w: s.deployments[0]["status"].pop("conditions"))),
+    broken("deployment.rolled-out", "new-deployment-not-observed-yet",
+           edit(lambda s, w: s.deployments[0]["status"].pop("observedGeneration")),
+           (DEP, "status.observedGeneration", "controller has not seen the latest spec")),
+    sound("deployment.rolled-out", "no-generation-recorded",
+          edit(lambda s, w: (s.deployments[0]["status"].pop("observedGeneration"), s.deployments[0]["metadata"].pop("generation")))),
+    sound("deployment.rolled-out", "scaled-to-zero",
+          edit(lambda s, w: (s.deployments[0]["spec"].update(replicas=0),
+                             s.deployments[0].update(status={"observedGeneration": 1})))),
+    broken("deployment.rolled-out", "one-replica-none-available",
+           edit(lambda s, w: (s.deployments[0]["spec"].pop("replicas"), s.deployments[0]["status"].update(
+               replicas=1, updatedReplicas=1, readyReplicas=1), s.deployments[0]["status"].pop("availableReplicas"))),
+           (DEP, "status.availableReplicas", "0/1")),
     broken("deployment.rolled-out", "progress-deadline-exceeded",
            edit(lambda s, w: s.deployments[0]["status"]["conditions"][0].update(reason="ProgressDeadlineExceeded")),
            (DEP, "status.conditions[Progressing]", "progress deadline exceeded")),
@@ -168,6 +358,18 @@ CASES = [
     sound("pod.healthy", "healthy", edit()),
     sound("pod.healthy", "young-pending-and-terminating-pods", edit(recent_pending)),
     sound("pod.healthy", "restarts-at-the-limit", edit(container_status(restartCount=3))),
+    sound("pod.healthy", "pending-for-exactly-the-deadline", edit(lambda s, w: s.pods.append(aged(
+        pod("acme-api-x", "api", phase="Pending"), seconds=120)))),
+    sound("pod.healthy", "just-scheduled-without-status", edit(lambda s, w: s.pods.append(
+        {**aged(pod("acme-api-x", "api"), seconds=1), "status": {"phase": "Pending"}}))),
+    broken("pod.healthy", "terminating-pod-then-a-pending-one",
+           edit(lambda s, w: s.pods.__setitem__(slice(0, 0), [terminating(pod("acme-api-old", "api", phase="Pending")),
+                                                             pod("acme-api-x", "api", phase="Pending")])),
+           ("Pod/acme/acme-api-x", "status.phase", "Pending for more than 120 s")),
+    broken("pod.healthy", "crash-loop-before-any-restart-is-counted",
+           edit(lambda s, w: s.pods[0]["status"]["containerStatuses"][0].update(
+               restartCount=None, state={"waiting": {"reason": "CrashLoopBackOff"}})),
+           ("Pod/acme/acme-api-0", "status.containerStatuses[app]", "crash-looping (0 restarts, CrashLoopBackOff)")),
     broken("pod.healthy", "pending-past-deadline", edit(lambda s, w: s.pods.append(pod("acme-api-x", "api", phase="Pending"))),
            ("Pod/acme/acme-api-x", "status.phase", "Pending for more than 120 s")),
     broken("pod.healthy", "crash-loop-back-off",
@@ -178,6 +380,10 @@ CASES = [
 
     sound("service.endpoints", "healthy", edit()),
     sound("service.endpoints", "external-name-and-unset-ready", edit(external_name)),
+    broken("service.endpoints", "external-name-then-a-service-without-endpoints",
+           edit(lambda s, w: (external_name(s, w), s.services.insert(0, s.services.pop()),
+                              s.endpoint_slices.__setitem__(0, {**endpoint_slice("acme-api"), "metadata": {"name": "manual"}}))),
+           ("Service/acme/acme-api", "endpoints", "no ready endpoint in any EndpointSlice")),
     broken("service.endpoints", "no-ready-endpoint",
            edit(lambda s, w: s.endpoint_slices.__setitem__(0, endpoint_slice("acme-api", False))),
            ("Service/acme/acme-api", "endpoints", "no ready endpoint in any EndpointSlice")),
@@ -197,6 +403,13 @@ CASES = [
            ("Service/acme/acme-db", "spec.externalIPs", "external IPs expose an internal component")),
     broken("exposure.internal", "internal-by-label-without-selector", edit(internal_by_label),
            ("Service/acme/acme-db-external", "spec.type", "LoadBalancer exposes an internal component")),
+    broken("exposure.internal", "unlabelled-service-selecting-the-database",
+           edit(lambda s, w: s.services.append({"metadata": {"name": "acme-db-public", "namespace": NS},
+                                                "spec": {"type": "LoadBalancer",
+                                                         "selector": {"app.kubernetes.io/component": "database"}}})),
+           ("Service/acme/acme-db-public", "spec.type", "LoadBalancer exposes an internal component")),
+    sound("exposure.internal", "route-to-a-backend-that-is-not-a-service",
+          gateway_env(lambda s: s.http_routes[0]["spec"]["rules"][0]["backendRefs"][0].update(name="acme-db", kind="Backend"))),
     broken("exposure.internal", "ingress-to-database", edit(ingress_backend("acme-db")),
            (ING, "spec.rules.http.paths.backend", "routes to internal Service acme-db")),
     broken("exposure.internal", "ingress-default-backend-to-database",
@@ -227,6 +440,15 @@ CASES = [
            (HPA, "spec.minReplicas", "1, released 3")),
     broken("hpa.bounds", "deployment-replicas-unset", edit(lambda s, w: s.deployments[0]["spec"].pop("replicas")),
            (DEP, "spec.replicas", "1 outside [3, 10]")),
+    broken("hpa.bounds", "a-missing-hpa-then-a-changed-one",
+           edit(lambda s, w: (rerelease(s, lambda docs: [{**docs[2], "metadata": meta("acme-worker")}, *docs]),
+                              s.hpas[0]["spec"].update(maxReplicas=4))),
+           ("HorizontalPodAutoscaler/acme/acme-worker", "metadata.name", "released HPA missing from the cluster"),
+           (HPA, "spec.maxReplicas", "4, released 10")),
+    sound("hpa.bounds", "min-unset-on-both-sides-and-one-replica",
+          edit(lambda s, w: (rerelease(s, lambda docs: [unset_min(d) if d["kind"] == "HorizontalPodAutoscaler" else d
+                                                        for d in docs]),
+                             s.hpas[0]["spec"].pop("minReplicas"), s.deployments[0]["spec"].update(replicas=1)))),
     broken("hpa.bounds", "target-missing",
            edit(lambda s, w: s.hpas[0]["spec"]["scaleTargetRef"].update(name="acme-apiv2")),
            (HPA, "spec.scaleTargetRef", "target Deployment not found")),
@@ -256,6 +478,10 @@ CASES = [
            (ING, "spec.tls[0].secretName", "TLS Secret 'acme-api-tls' not found")),
     broken("certificate.valid", "no-secret-name", edit(lambda s, w: s.ingresses[0]["spec"]["tls"][0].pop("secretName")),
            (ING, "spec.tls[0].secretName", "TLS Secret None not found")),
+    sound("certificate.valid", "valid-from-this-second", edit(certificate("api.acme.com", not_before=NOW))),
+    broken("certificate.valid", "secret-in-another-namespace",
+           edit(lambda s, w: s.tls_secrets[0]["metadata"].update(namespace="traefik")),
+           (ING, "spec.tls[0].secretName", "TLS Secret 'acme-api-tls' not found")),
     broken("certificate.valid", "host-not-covered", edit(certificate("www.acme.com")),
            (CERT, "data[tls.crt]", "certificate does not cover api.acme.com (SAN: ['www.acme.com'])")),
     broken("certificate.valid", "expires-soon", edit(certificate("api.acme.com", not_after=NOW + dt.timedelta(days=3))),
@@ -267,6 +493,16 @@ CASES = [
     broken("certificate.valid", "gateway-missing", gateway_env(lambda s: s.gateways.clear()),
            ("HTTPRoute/acme/acme-api", "spec.parentRefs", "Gateway traefik/acme-gateway not found"),
            ("HTTPRoute/acme/acme-api-redirect", "spec.parentRefs", "Gateway traefik/acme-gateway not found")),
+    broken("certificate.valid", "parent-without-namespace-is-the-routes-own",
+           gateway_env(lambda s: s.http_routes[0]["spec"]["parentRefs"][0].pop("namespace")),
+           ("HTTPRoute/acme/acme-api", "spec.parentRefs", "Gateway acme/acme-gateway not found")),
+    sound("certificate.valid", "certificate-in-the-routes-namespace",
+          gateway_env(lambda s: (s.tls_secrets[0]["metadata"].update(namespace=NS),
+                                 s.gateways[0]["spec"]["listeners"][1]["tls"]["certificateRefs"][0].update(namespace=NS)))),
+    broken("certificate.valid", "redirect-route-first-then-an-uncovered-host",
+           gateway_env(lambda s: (s.http_routes.reverse(),
+                                  s.gateways[0]["spec"]["listeners"][1].update(hostname="*.example.com"))),
+           ("HTTPRoute/acme/acme-api", "spec.hostnames", "no HTTPS listener of traefik/acme-gateway serves api.acme.com")),
     broken("certificate.valid", "listener-secret-missing", gateway_env(lambda s: s.tls_secrets.clear()),
            ("Gateway/traefik/acme-gateway", "spec.listeners[websecure].tls", "TLS Secret traefik/edge-tls not found")),
     broken("certificate.valid", "listener-secret-in-another-namespace",
@@ -305,4 +541,86 @@ CASES = [
     sound("http.api-health", "well-behaved-site", served()),
     broken("http.api-health", "unhealthy", behave(health_status=503),
            ("Host/api.acme.com", "", "https://api.acme.com/healthz/ready answered 503")),
+
+    sound("observability.scraped", "every-target-up", observed()),
+    sound("observability.scraped", "unready-endpoint-down", observed(unready_endpoint)),
+    # Prometheus has no pool for it: only a monitor that watches our namespace is judged.
+    sound("observability.scraped", "monitor-of-another-namespace",
+          observed(lambda s, w: w.prometheus.answers.targets.clear(),
+                   lambda d: d[0]["spec"].update(namespaceSelector={"matchNames": ["other"]}))),
+    broken("observability.scraped", "monitor-of-another-namespace-first",
+           observed(lambda s, w: w.prometheus.answers.targets.pop(),
+                    lambda d: d.insert(0, {**copy.deepcopy(MONITOR), "metadata": {"name": "acme-other"},
+                                           "spec": {**MONITOR["spec"], "namespaceSelector": {"matchNames": ["other"]}}})),
+           ("Pod/acme/acme-api-2", "target", f"10.0.0.3:9090 is not a target of {POOL}")),
+    broken("observability.scraped", "monitor-elsewhere-watching-every-namespace",
+           observed(elsewhere, lambda d: monitor_elsewhere(d, {"any": True})),
+           ("Pod/acme/acme-api-2", "target", "10.0.0.3:9090 is not a target of serviceMonitor/monitoring/acme-api/0")),
+    broken("observability.scraped", "monitor-elsewhere-naming-our-namespace",
+           observed(elsewhere, lambda d: monitor_elsewhere(d, {"matchNames": [NS]})),
+           ("Pod/acme/acme-api-2", "target", "10.0.0.3:9090 is not a target of serviceMonitor/monitoring/acme-api/0")),
+    sound("observability.scraped", "pod-monitor", observed(pod_monitor_scraped, pod_monitored)),
+    sound("observability.scraped", "explicit-nulls", observed(nulls_live, nulls_released)),
+    sound("observability.scraped", "numeric-target-port",
+          observed(released=lambda d: d[0]["spec"].update(endpoints=[{"targetPort": 9090}]))),
+    sound("observability.scraped", "named-target-port",
+          observed(pods_with_ports, lambda d: d[0]["spec"].update(endpoints=[{"targetPort": "metrics"}]))),
+    sound("observability.scraped", "endpoint-without-port",
+          observed(lambda s, w: s.endpoint_slices[API_SLICE]["ports"].pop(0),
+                   lambda d: d[0]["spec"].update(endpoints=[{"path": "/metrics"}]))),
+    sound("observability.scraped", "pod-monitor-judges-only-ready-selected-pods", observed(pods_not_to_judge, pod_monitored)),
+    sound("observability.scraped", "pod-monitor-endpoint-without-port",
+          observed(lambda s, w: (pod_monitor_scraped(s, w), [p["spec"]["containers"][0]["ports"].pop(0) for p in s.pods]),
+                   lambda d: (pod_monitored(d), d[0]["spec"].update(podMetricsEndpoints=[{}])))),
+    broken("observability.scraped", "named-target-port-not-on-the-pod",
+           observed(pods_with_ports, lambda d: d[0]["spec"].update(endpoints=[{"targetPort": "prom"}])),
+           (SM, "spec.endpoints[0]", "selects no ready endpoint, so nothing is scraped")),
+    broken("observability.scraped", "monitor-without-selector-selects-every-service",
+           observed(released=lambda d: d[0]["spec"].pop("selector")),
+           ("Pod/acme/10.0.0.1", "target", f"10.0.0.1:9187 is not a target of {POOL}")),
+    broken("observability.scraped", "pod-monitor-without-selector-selects-every-pod",
+           observed(pod_monitor_scraped, lambda d: (pod_monitored(d), d[0]["spec"].pop("selector"))),
+           ("Pod/acme/acme-db-0", "target", "10.0.0.4:9090 is not a target of podMonitor/acme/acme-api/0")),
+    broken("observability.scraped", "unready-endpoint-first", observed(unready_first),
+           ("Pod/acme/acme-api-2", "target", f"10.0.0.3:9090 is not a target of {POOL}")),
+    broken("observability.scraped", "endpoint-without-target-ref", observed(without_target_ref),
+           ("Pod/acme/10.0.0.3", "target", f"10.0.0.3:9090 is not a target of {POOL}")),
+    broken("observability.scraped", "monitor-not-configured", observed(lambda s, w: w.prometheus.answers.targets.clear()),
+           (SM, "spec.endpoints[0]", f"Prometheus has no scrape pool {POOL}")),
+    broken("observability.scraped", "ready-pod-not-a-target", observed(lambda s, w: w.prometheus.answers.targets.pop()),
+           ("Pod/acme/acme-api-2", "target", f"10.0.0.3:9090 is not a target of {POOL}")),
+    broken("observability.scraped", "target-down", observed(scrape(1, health="down", lastError="connection refused")),
+           ("Pod/acme/acme-api-1", "target", f"10.0.0.2:9090 of {POOL} is down: connection refused")),
+    broken("observability.scraped", "target-not-scraped-yet", observed(scrape(0, health="unknown")),
+           ("Pod/acme/acme-api-0", "target", f"10.0.0.1:9090 of {POOL} not scraped yet")),
+    broken("observability.scraped", "port-on-no-service",
+           observed(released=lambda d: d[0]["spec"]["endpoints"][0].update(port="prom")),
+           (SM, "spec.endpoints[0]", "selects no ready endpoint, so nothing is scraped")),
+    broken("observability.scraped", "pod-monitor-target-down",
+           observed(lambda s, w: (pod_monitor_scraped(s, w), scrape(2, health="down", lastError="timeout")(s, w)),
+                    pod_monitored),
+           ("Pod/acme/acme-api-2", "target", "10.0.0.3:9090 of podMonitor/acme/acme-api/0 is down: timeout")),
+    broken("observability.scraped", "prometheus-unavailable", observed(unavailable),
+           ("Prometheus/api", "", part("/api/v1/targets?state=active: HTTP 503"))),
+
+    sound("observability.rules-loaded", "every-rule-evaluated", observed()),
+    sound("observability.rules-loaded", "other-groups-loaded-too",
+          observed(lambda s, w: w.prometheus.answers.groups.append(group("acme-synthetic", rule("AcmeSynthetic"))))),
+    sound("observability.rules-loaded", "explicit-nulls", observed(nulls_live, nulls_released)),
+    broken("observability.rules-loaded", "group-not-loaded", observed(lambda s, w: w.prometheus.answers.groups.pop()),
+           (PR, "spec.groups[1]", "group acme-workloads is not loaded in Prometheus")),
+    broken("observability.rules-loaded", "first-group-not-loaded-and-a-rule-failing",
+           observed(lambda s, w: (rule_state(1, 0, health="err", lastError="bad")(s, w), w.prometheus.answers.groups.pop(0))),
+           (PR, "spec.groups[0]", "group acme-api is not loaded in Prometheus"),
+           (PR, "spec.groups[1].rules[0]", "AcmePodRestarting fails to evaluate: bad")),
+    broken("observability.rules-loaded", "rule-not-loaded",
+           observed(lambda s, w: w.prometheus.answers.groups[0]["rules"].pop(0)),
+           (PR, "spec.groups[0].rules[0]", "AcmeApiDown is not loaded in group acme-api")),
+    broken("observability.rules-loaded", "rule-fails",
+           observed(rule_state(0, 1, health="err", lastError="many-to-many matching not allowed")),
+           (PR, "spec.groups[0].rules[1]", "acme:requests:rate5m fails to evaluate: many-to-many matching not allowed")),
+    broken("observability.rules-loaded", "rule-not-evaluated-yet", observed(rule_state(1, 0, health="unknown")),
+           (PR, "spec.groups[1].rules[0]", "AcmePodRestarting not evaluated yet")),
+    broken("observability.rules-loaded", "prometheus-unavailable", observed(unavailable),
+           ("Prometheus/api", "", part("/api/v1/rules: HTTP 503"))),
 ]

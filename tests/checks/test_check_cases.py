@@ -32,7 +32,8 @@ def run(case: Case, request: pytest.FixtureRequest) -> list:
             pytest.fail(f"{case.id}: the check skipped ({skip}); a case must make it run")
     if case.check_id in SMOKE:
         site = request.getfixturevalue("site") if case.check_id.startswith("http.") else None
-        snapshot, settings = case.build(smoke_cases.World(request.getfixturevalue("ca"), site))
+        prometheus = request.getfixturevalue("prometheus_site") if case.check_id.startswith("observability.") else None
+        snapshot, settings = case.build(smoke_cases.World(request.getfixturevalue("ca"), site, prometheus))
         (outcome,) = run_smoke(snapshot, settings, [SMOKE[case.check_id]])
         if outcome.status is Status.SKIP:
             pytest.fail(f"{case.id}: the check skipped ({outcome.skipped}); a case must make it run")

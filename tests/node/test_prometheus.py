@@ -9,7 +9,13 @@ import time
 import pytest
 from kubernetes import client
 
+from harness.checks.run import Status
+from harness.core.project import Project
 from harness.deploy.node import monitoring
+from harness.deploy.smoke import runner
+from harness.deploy.target import observability, target_for
+from harness.live import snapshot
+from harness.live.settings import SmokeSettings
 from harness.deploy.node.settings import NodeSettings
 from harness.deploy.release import counters
 from harness.live import prometheus_api
@@ -65,3 +71,13 @@ def test_the_charts_rules_load_and_none_fails(workloads: NodeSettings) -> None:
     states = prometheus_api.rule_states(monitoring.base_url(workloads))
     assert len(states) >= 10, [s.name for s in states]
     assert [s for s in states if s.health == "err"] == []
+
+
+def test_the_observability_smoke_checks_pass_on_the_node(api, workloads: NodeSettings) -> None:
+    """The smoke run after a deploy finds the node's Prometheus by itself and both checks run and pass."""
+    found = observability(Project.discover(), target_for("local"), api)
+    assert found.prometheus_url == monitoring.base_url(workloads)
+    outcomes = runner.run_until_settled(lambda: snapshot.load(api, NAMESPACE), SmokeSettings(observability=found),
+                                        DEADLINE, ["observability.scraped", "observability.rules-loaded"])
+    assert {o.check.id: (o.status, o.findings) for o in outcomes} == {
+        "observability.scraped": (Status.PASS, []), "observability.rules-loaded": (Status.PASS, [])}

@@ -23,7 +23,7 @@ def test_staging_renders_monitors_rules_and_dashboards(staging):
             ("PrometheusRule", "acme-backups"), ("ConfigMap", "acme-dashboard-acme-service")} <= kinds
 
 
-@pytest.mark.parametrize("check_id", ["observability.alert-metadata", "observability.monitor-target"],
+@pytest.mark.parametrize("check_id", ["monitoring.alert-metadata", "monitoring.monitor-target"],
                          ids=["alert-metadata", "monitor-target"])
 def test_check_passes_on_staging(staging, check_id):
     assert findings(check_id, scenario(staging, environment=True)) == set()
@@ -38,14 +38,14 @@ def _broken(staging: list[dict], break_it) -> list[dict]:
 def test_alert_without_severity_is_reported(staging):
     def drop(d):
         find(d, "PrometheusRule", "acme-api")["spec"]["groups"][0]["rules"][1]["labels"].pop("severity")
-    assert findings("observability.alert-metadata", scenario(_broken(staging, drop))) == {
+    assert findings("monitoring.alert-metadata", scenario(_broken(staging, drop))) == {
         (RULES, "spec.groups[0].rules[1].labels.severity")}
 
 
 def test_alert_with_unknown_severity_is_reported(staging):
     def page(d):
         find(d, "PrometheusRule", "acme-api")["spec"]["groups"][0]["rules"][0]["labels"]["severity"] = "page"
-    assert findings("observability.alert-metadata", scenario(_broken(staging, page))) == {
+    assert findings("monitoring.alert-metadata", scenario(_broken(staging, page))) == {
         (RULES, "spec.groups[0].rules[0].labels.severity")}
 
 
@@ -56,19 +56,19 @@ def test_alert_without_absolute_runbook_is_reported(staging, runbook):
         annotations.pop("runbook_url")
         if runbook is not None:
             annotations["runbook_url"] = runbook
-    assert findings("observability.alert-metadata", scenario(_broken(staging, drop))) == {
+    assert findings("monitoring.alert-metadata", scenario(_broken(staging, drop))) == {
         (RULES, "spec.groups[0].rules[2].annotations.runbook_url")}
 
 
 def test_monitor_on_a_port_the_service_lacks_is_reported(staging):
     def rename(d):
         find(d, "ServiceMonitor", "acme-api")["spec"]["endpoints"][0]["port"] = "prometheus"
-    assert findings("observability.monitor-target", scenario(_broken(staging, rename), environment=True)) == {
+    assert findings("monitoring.monitor-target", scenario(_broken(staging, rename), environment=True)) == {
         ("ServiceMonitor/acme/acme-api", "spec.endpoints[0].port")}
 
 
 def test_monitor_selecting_no_service_is_reported(staging):
     def relabel(d):
         find(d, "ServiceMonitor", "acme-metrics")["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "collector"
-    assert findings("observability.monitor-target", scenario(_broken(staging, relabel), environment=True)) == {
+    assert findings("monitoring.monitor-target", scenario(_broken(staging, relabel), environment=True)) == {
         ("ServiceMonitor/acme/acme-metrics", "spec.selector")}

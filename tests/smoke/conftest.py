@@ -7,6 +7,7 @@ import trustme
 
 from harness.live.settings import SmokeSettings
 from harness.live.snapshot import Snapshot
+from prometheus_site import prometheus_site  # noqa: F401 (fixture: a stand-in Prometheus)
 from smoke_objects import healthy_snapshot
 
 

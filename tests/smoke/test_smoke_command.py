@@ -4,6 +4,7 @@ The cluster side is faked here (a healthy snapshot); tests/e2e runs the command 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -15,6 +16,8 @@ from harness.deploy import target
 from harness.deploy.cluster import client
 from harness.live import snapshot
 from harness.live.snapshot import Snapshot
+from prometheus_site import group, rule
+from smoke_objects import release_secret
 
 
 @pytest.fixture
@@ -39,8 +42,9 @@ def test_junit_and_json_reports_beside_the_table(fake_cluster, tmp_path, capsys)
     assert suite.get("name") == "local/acme" and suite.get("tests") == str(len(all_checks(Subject.SNAPSHOT)))
     assert suite.get("failures") == "0" and suite.find("testcase[@name='http.tls']/skipped") is not None
     data = json.loads(report.read_text())
+    # No data plane and no Prometheus without the real node: the HTTP and observability checks say so.
     assert data["findings"] == [] and {s["check"] for s in data["skipped"]} == {
-        c.id for c in all_checks(Subject.SNAPSHOT) if c.family == "http"}
+        c.id for c in all_checks(Subject.SNAPSHOT) if c.family in ("http", "observability")}
 
 
 def test_a_failed_check_is_a_junit_failure_and_exit_1(fake_cluster, tmp_path):
@@ -62,3 +66,27 @@ def test_bad_input_is_one_line_and_exit_2(fake_cluster, capsys, args, message):
     assert smoke(["--env", "local", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err
+
+
+@pytest.mark.parametrize("url", ["prometheus:9090", "http://prometheus:99999", "http://:9090", "http://p:9090/?x=1"],
+                         ids=["no-scheme", "port-out-of-range", "no-host", "query"])
+def test_a_malformed_prometheus_url_is_one_line_and_exit_2(capsys, url):
+    with pytest.raises(SystemExit) as exited:
+        smoke(["--prometheus", url])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert exited.value.code == 2 and len(err) == 1, err
+    assert f"argument --prometheus: must be an http(s)://HOST[:PORT] URL, got {url!r}" in err[0]
+
+
+def test_a_named_prometheus_is_asked_on_any_environment(fake_cluster, prometheus_site, capsys):
+    """--prometheus points the observability checks at the environment's own Prometheus."""
+    rules = {"kind": "PrometheusRule", "metadata": {"name": "acme-api", "namespace": "acme"},
+             "spec": {"groups": [{"name": "acme-api", "rules": [{"alert": "AcmeApiDown", "expr": "up == 0"}]}]}}
+    fake_cluster.release_secrets[0] = release_secret("acme-platform", 1, "deployed", [rules])
+    prometheus_site.answers.groups = [group("acme-api", rule("AcmeApiDown"))]
+    assert smoke(["--env", "staging", "--only", "observability", "--prometheus", prometheus_site.url + "/"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"observability.rules-loaded +PASS", table), table
+    assert re.search(r"observability.scraped +SKIP +skipped: no ServiceMonitor or PodMonitor released", table), table
+    prometheus_site.answers.groups[0]["rules"][0]["health"] = "err"
+    assert smoke(["--env", "staging", "--only", "observability.rules-loaded", "--prometheus", prometheus_site.url]) == 1

@@ -10,7 +10,9 @@ from harness.checks.run import Status, run_smoke
 from harness.live.releases import revisions
 from harness.live.snapshot import Snapshot
 
-API_CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if not c.id.startswith("http.")]
+# The checks of the API's objects alone (http.* need a site, observability.* a Prometheus: their
+# cases hold them to nulls).
+API_CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if c.family not in ("http", "observability")]
 
 
 def with_nulls(snap: Snapshot) -> Snapshot:

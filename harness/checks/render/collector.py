@@ -14,7 +14,7 @@ from ...core.manifests import service_selects
 from ...core.selectors import selector_matches
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for
 from ..registry import check
-from .observability import monitored_namespaces
+from .monitoring import monitored_namespaces
 
 # docs/contract.md: the collector's Service, what METRICS_URL names.
 COLLECTOR_SERVICE = "acme-metrics"

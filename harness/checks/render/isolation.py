@@ -111,7 +111,7 @@ def exposure(scenario, check):
     internal = _internal_services(scenario)
     for service in scenario.manifests.of_kind("Service"):
         if (service.namespace, service.name) in internal:
-            kind = get_or(service.spec, "type", "ClusterIP")
+            kind = service.spec.get("type")  # unset is ClusterIP, which exposes nothing
             if kind in ("LoadBalancer", "NodePort"):
                 yield check.finding(service, "spec.type", f"{kind} exposes an internal component")
             if service.spec.get("externalIPs"):

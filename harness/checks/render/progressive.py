@@ -59,7 +59,7 @@ def _weighted(scenario):
                      ref.get("name") if f"spec.rules[{r}].backendRefs[{b}]" in services else None)
                     for b, ref in enumerate(refs)]
     for service in scenario.manifests.of_kind("TraefikService"):
-        entries = get_or(get_or(service.spec, "weighted"), "services", [])
+        entries = get_or(get_or(service.spec, "weighted"), "services")
         if entries:
             yield service, "spec.weighted.services", [
                 (f"spec.weighted.services[{i}]", get_or(entry, "weight", 1),

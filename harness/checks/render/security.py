@@ -87,7 +87,7 @@ check("security.image-pinned", "images carry a fixed tag or digest, never latest
 def looks_like_credential(key: str, words: tuple[str, ...]) -> bool:
     """DB_PASSWORD, apiToken, client-secret: the key's last word is a credential word."""
     parts = re.split(r"[_\-.]|(?<=[a-z])(?=[A-Z])", key)
-    last = parts[-1].lower() if parts else ""
+    last = parts[-1].lower()  # re.split always returns at least one part
     compact = key.lower().replace("_", "").replace("-", "")
     return last in words or any(compact.endswith(w.replace("_", "")) for w in words if "_" in w)
 

@@ -14,7 +14,7 @@ DEFAULT_GRACE_SECONDS = 30  # the pod spec default
 
 def prestop_delay(container: dict) -> int | None:
     """Seconds the preStop hook waits: the native sleep action or an exec `sleep N`; None if none."""
-    hook = get_or(get_or(container, "lifecycle"), "preStop", {})
+    hook = get_or(get_or(container, "lifecycle"), "preStop")
     if is_set(hook, "sleep"):
         return int(get_or(hook["sleep"], "seconds", 0))
     command = " ".join(str(part) for part in get_or(get_or(hook, "exec"), "command", []))

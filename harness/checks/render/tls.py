@@ -68,14 +68,16 @@ def issuer(scenario, check):
             namespace = "" if kind == "ClusterIssuer" else obj.namespace
             if scenario.lookup.get(kind, name, namespace) is not None:
                 continue
-            other = next((i for i in issuers if i.name == name), None)
+            # the other kind under this name, where this object could use it: then only the key is wrong
+            other = next((i for i in issuers if i.name == name and i.kind != kind
+                          and (i.kind == "ClusterIssuer" or i.namespace == obj.namespace)), None)
             field = f"metadata.annotations[{key}]"
             if other is not None:
                 right = next(k for k, v in _ISSUER_KEYS.items() if v == other.kind)
                 yield check.finding(obj, field, f"{name} is a {other.kind}: use annotation {right}")
             else:
-                yield check.finding(obj, field, f"no {kind} named {name} is rendered "
-                                                f"(known: {', '.join(sorted(i.name for i in issuers))})")
+                known = sorted(i.name if i.kind == "ClusterIssuer" else f"{i.namespace}/{i.name}" for i in issuers)
+                yield check.finding(obj, field, f"no {kind} named {name} is rendered (known: {', '.join(known)})")
 
 
 check("tls.issuer", "the cert-manager annotation key fits the issuer kind and names an issuer the platform renders",

@@ -1,3 +1,5 @@
 """Importing this package registers every smoke check."""
 
-from . import certificate, deployment, exposure, hpa, http, networkpolicy, pdb, pod, release, service  # noqa: F401
+from . import (  # noqa: F401
+    certificate, deployment, exposure, hpa, http, networkpolicy, observability, pdb, pod, release, service,
+)

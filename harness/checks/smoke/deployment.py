@@ -14,7 +14,7 @@ from ...live.snapshot import Snapshot
 def deployment_rolled_out(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "Deployment", snap.deployments)
     for dep in snap.deployments:
-        spec, status = get_or(dep, "spec", {}), get_or(dep, "status", {})
+        spec, status = get_or(dep, "spec"), get_or(dep, "status")  # get_or reads an absent mapping as empty
         want = get_or(spec, "replicas", 1)
         if get_or(status, "observedGeneration", 0) < get_or(dep["metadata"], "generation", 0):
             yield check.finding(dep, "status.observedGeneration", "controller has not seen the latest spec", "Deployment")

@@ -28,8 +28,9 @@ def _hosts(snap: Snapshot, component: str, fallback: str) -> list[str]:
         if get_or(obj["metadata"], "labels", {}).get("app.kubernetes.io/component") != component:
             continue
         spec = get_or(obj, "spec", {})
-        names = [r.get("host") for r in spec.get("rules") or []] + list(spec.get("hostnames") or [])
-        found += [n for n in names if n and n not in found]
+        for name in [r.get("host") for r in spec.get("rules") or []] + list(spec.get("hostnames") or []):
+            if name and name not in found:  # a host named twice, even by one object, is probed once
+                found.append(name)
     return found or [fallback]
 
 

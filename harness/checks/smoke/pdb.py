@@ -14,7 +14,7 @@ from ...live.snapshot import Snapshot
 def pdb_allows_disruption(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
     yield from missing_from_cluster(snap, check, "PodDisruptionBudget", snap.pdbs)
     for pdb in snap.pdbs:
-        status = get_or(pdb, "status", {})
+        status = get_or(pdb, "status")  # get_or reads an absent mapping as empty
         if get_or(status, "disruptionsAllowed", 0) < 1:
             yield check.finding(pdb, "status.disruptionsAllowed",
                                 f"0 allowed ({get_or(status, 'currentHealthy', 0)} healthy, "

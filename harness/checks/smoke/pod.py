@@ -12,7 +12,7 @@ from ...live.snapshot import Snapshot
 
 
 def _age(snap: Snapshot, timestamp: str) -> float:
-    created = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    created = dt.datetime.fromisoformat(timestamp)  # reads the API's trailing Z since Python 3.11
     return (snap.taken_at - created).total_seconds()
 
 

@@ -11,16 +11,12 @@ from ...live.settings import SmokeSettings
 from ...live.snapshot import Snapshot
 
 
-def ready_endpoints(snap: Snapshot, service: str) -> int:
-    count = 0
-    for eps in snap.endpoint_slices:
-        if get_or(eps["metadata"], "labels", {}).get("kubernetes.io/service-name") != service:
-            continue
-        for endpoint in eps.get("endpoints") or []:
-            # The API says an unset `ready` means ready (selector-less slices often omit it).
-            if (endpoint.get("conditions") or {}).get("ready") is not False:
-                count += 1
-    return count
+def has_ready_endpoint(snap: Snapshot, service: str) -> bool:
+    # The API says an unset `ready` means ready (selector-less slices often omit it).
+    return any(get_or(get_or(endpoint, "conditions"), "ready") is not False
+               for eps in snap.endpoint_slices
+               if get_or(get_or(eps["metadata"], "labels"), "kubernetes.io/service-name") == service
+               for endpoint in eps.get("endpoints") or [])
 
 
 def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
@@ -28,7 +24,7 @@ def service_endpoints(snap: Snapshot, settings: SmokeSettings, check: Check) -> 
     for svc in snap.services:
         if get_or(svc, "spec", {}).get("type") == "ExternalName":
             continue  # resolved by DNS, no endpoints by design
-        if ready_endpoints(snap, svc["metadata"]["name"]) == 0:
+        if not has_ready_endpoint(snap, svc["metadata"]["name"]):
             yield check.finding(svc, "endpoints", "no ready endpoint in any EndpointSlice", "Service")
 
 

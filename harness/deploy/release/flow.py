@@ -23,7 +23,7 @@ from ...live import snapshot
 from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
 from ...live.settings import SETTLE_SECONDS, SmokeSettings
-from ..target import Target, data_plane, require_confirmation, target_for
+from ..target import Target, data_plane, observability, require_confirmation, target_for
 from . import canary, preflight
 from .canary import CanaryPlan
 from .deploy import helmfile_apply, helmfile_diff, tool_env
@@ -57,7 +57,8 @@ class _Run:
         if not reachable(self.api, timeout=5):
             raise HarnessError(f"{options.env}: API server of context {self.record.context!r} not reachable")
         self.settings = SmokeSettings(env=options.env, namespace=options.namespace,
-                                      cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api))
+                                      cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api),
+                                      observability=observability(project, self.target, self.api))
 
     def step(self, name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
         self.log(f"release: {name} ...")

@@ -1,4 +1,4 @@
-"""Observability: alerts carry what on-call needs, monitors scrape something that exists."""
+"""Monitoring objects: alerts carry what on-call needs, monitors scrape something that exists."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def alert_metadata(scenario, check):
                                     f"alert {name}: runbook_url {runbook!r} is not an absolute http(s) URL")
 
 
-check("observability.alert-metadata",
+check("monitoring.alert-metadata",
       "every alert has a severity label (critical, warning, info) and an absolute runbook_url annotation",
        alert_metadata)
 
@@ -63,5 +63,5 @@ def monitor_target(scenario, check):
                                     f"no selected Service has a port named {port!r}")
 
 
-check("observability.monitor-target", "each ServiceMonitor selects a rendered Service that has the port it scrapes",
+check("monitoring.monitor-target", "each ServiceMonitor selects a rendered Service that has the port it scrapes",
       monitor_target, needs=Needs.ENVIRONMENT)

@@ -1,0 +1,189 @@
+"""Observability after a deploy, asked of the environment's own Prometheus: every target the released
+monitors select is scraped and up, every released rule group is loaded and evaluating. Where the
+harness reaches no Prometheus they SKIP (never PASS)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ...core.fields import get_or
+from ...core.selectors import selector_matches
+from ...live import prometheus_api
+from ...live.prometheus_api import PrometheusError
+from ...live.releases import deployed_manifests
+from ...live.settings import SmokeSettings
+from ...live.snapshot import Obj, Snapshot
+from ..registry import Check, CheckSkipped, Finding, smoke_check
+
+# How prometheus-operator names a monitor's scrape pools (`<prefix>/<ns>/<name>/<endpoint index>`),
+# and where each kind lists its endpoints.
+POOLS = {"ServiceMonitor": ("serviceMonitor", "endpoints"), "PodMonitor": ("podMonitor", "podMetricsEndpoints")}
+
+
+def _prometheus(settings: SmokeSettings) -> str:
+    url = settings.observability.prometheus_url
+    if not url:
+        raise CheckSkipped("no Prometheus the harness reaches in this environment")
+    return url
+
+
+def _unreachable(check: Check, err: PrometheusError) -> Finding:
+    """The error names the URL asked; the object stays the same wherever Prometheus runs."""
+    return check.finding({"metadata": {"name": "api"}}, "", str(err), "Prometheus")
+
+
+def _released(snap: Snapshot, *kinds: str) -> list[Obj]:
+    """The released objects of these kinds, each with its namespace (templates may leave it to Helm)."""
+    docs = [d for d in deployed_manifests(snap.release_secrets) if d.get("kind") in kinds]
+    for doc in docs:
+        doc["metadata"].setdefault("namespace", snap.namespace)
+    if not docs:
+        raise CheckSkipped(f"no {' or '.join(kinds)} released")
+    return docs
+
+
+def _watches(monitor: Obj, namespace: str) -> bool:
+    """Whether the monitor's namespaceSelector takes in the snapshot's namespace (the operator's reading)."""
+    selector = get_or(monitor.get("spec"), "namespaceSelector", {})
+    return bool(selector.get("any")) or namespace in (selector.get("matchNames") or [monitor["metadata"]["namespace"]])
+
+
+def _ready(pod: Obj) -> bool:
+    conditions = get_or(pod.get("status"), "conditions", [])
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+def _container_ports(pod: Obj | None, name: str | None = None) -> list[int]:
+    """The pod's container ports (the one named `name` when given)."""
+    return [port.get("containerPort") for container in get_or(get_or(pod, "spec"), "containers", [])
+            for port in get_or(container, "ports", []) if name is None or port.get("name") == name]
+
+
+def _service_targets(snap: Snapshot, monitor: Obj, endpoint: dict[str, Any]) -> dict[str, str]:
+    """address -> pod of every ready endpoint of the Services the monitor selects, on the endpoint's port
+    (`port` names a Service port; `targetPort` a number or a container port's name; neither: every port)."""
+    wanted: dict[str, str] = {}
+    selector = get_or(monitor.get("spec"), "selector", {})
+    services = {s["metadata"]["name"] for s in snap.services
+                if selector_matches(selector, get_or(s["metadata"], "labels", {}))}
+    for slice_ in snap.endpoint_slices:
+        if get_or(slice_["metadata"], "labels", {}).get("kubernetes.io/service-name") not in services:
+            continue
+        for found in get_or(slice_, "endpoints", []):
+            if get_or(found, "conditions", {}).get("ready") is False:  # unset means ready
+                continue
+            pod = get_or(found, "targetRef", {}).get("name")
+            for port in _ports(snap, endpoint, get_or(slice_, "ports", []), pod):
+                for address in get_or(found, "addresses", []):
+                    wanted[f"{address}:{port}"] = pod or address
+    return wanted
+
+
+def _ports(snap: Snapshot, endpoint: dict[str, Any], ports: list[dict[str, Any]], pod: str | None) -> list[int]:
+    if "port" in endpoint:
+        return [p["port"] for p in ports if p.get("name") == endpoint["port"]]
+    if "targetPort" not in endpoint:
+        return [p["port"] for p in ports]
+    target = endpoint["targetPort"]
+    if isinstance(target, str):
+        target = next(iter(_container_ports(snap.named(snap.pods, pod), target)), None)
+    return [p["port"] for p in ports if p.get("port") == target]
+
+
+def _pod_targets(snap: Snapshot, monitor: Obj, endpoint: dict[str, Any]) -> dict[str, str]:
+    """address -> pod of every ready pod the PodMonitor selects, on the endpoint's container port (every
+    container port when it names none)."""
+    selector = get_or(monitor.get("spec"), "selector", {})
+    wanted: dict[str, str] = {}
+    for pod in snap.pods:
+        ip = get_or(pod.get("status"), "podIP")
+        if ip and _ready(pod) and selector_matches(selector, get_or(pod["metadata"], "labels", {})):
+            for port in _container_ports(pod, endpoint.get("port")):
+                wanted[f"{ip}:{port}"] = pod["metadata"]["name"]
+    return wanted
+
+
+def _target_findings(check: Check, snap: Snapshot, pool: str, wanted: dict[str, str],
+                     found: dict[str, prometheus_api.ScrapeTarget]) -> Iterable[Finding]:
+    for address, pod in sorted(wanted.items()):
+        where = {"metadata": {"name": pod, "namespace": snap.namespace}}
+        target = found.get(address)
+        if target is None:
+            yield check.finding(where, "target", f"{address} is not a target of {pool}", "Pod")
+        elif target.health == "down":
+            yield check.finding(where, "target", f"{address} of {pool} is down: {target.error}", "Pod")
+        elif target.health != "up":
+            yield check.finding(where, "target", f"{address} of {pool} not scraped yet", "Pod")
+
+
+def scraped(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
+    url = _prometheus(settings)
+    monitors = _released(snap, *POOLS)
+    try:
+        targets = prometheus_api.targets(url)
+    except PrometheusError as err:
+        yield _unreachable(check, err)
+        return
+    by_pool: dict[str, dict[str, prometheus_api.ScrapeTarget]] = {}
+    for target in targets:
+        by_pool.setdefault(target.pool, {})[target.address] = target
+    for monitor in monitors:
+        if not _watches(monitor, snap.namespace):
+            continue
+        prefix, endpoints = POOLS[monitor["kind"]]
+        meta = monitor["metadata"]
+        for i, endpoint in enumerate(get_or(monitor.get("spec"), endpoints, [])):
+            pool, field = f"{prefix}/{meta['namespace']}/{meta['name']}/{i}", f"spec.{endpoints}[{i}]"
+            select = _service_targets if monitor["kind"] == "ServiceMonitor" else _pod_targets
+            wanted = select(snap, monitor, endpoint)
+            if pool not in by_pool:
+                yield check.finding(monitor, field, f"Prometheus has no scrape pool {pool}")
+            elif not wanted:
+                yield check.finding(monitor, field, "selects no ready endpoint, so nothing is scraped")
+            else:
+                yield from _target_findings(check, snap, pool, wanted, by_pool[pool])
+
+
+
+smoke_check("observability.scraped",
+            "every ready endpoint the released ServiceMonitors and PodMonitors select is a Prometheus target that is up",
+            scraped)
+
+
+def rules_loaded(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
+    url = _prometheus(settings)
+    released = _released(snap, "PrometheusRule")
+    try:
+        groups = prometheus_api.rule_groups(url)
+    except PrometheusError as err:
+        yield _unreachable(check, err)
+        return
+    loaded: dict[str, dict[str, list[prometheus_api.RuleState]]] = {name: {} for name in groups}
+    for name, states in groups.items():
+        for state in states:
+            loaded[name].setdefault(state.name, []).append(state)
+    for rules in released:
+        for g, group in enumerate(get_or(rules.get("spec"), "groups", [])):
+            name = group.get("name")
+            if name not in loaded:
+                yield check.finding(rules, f"spec.groups[{g}]", f"group {name} is not loaded in Prometheus")
+                continue
+            for r, rule in enumerate(get_or(group, "rules", [])):
+                rule_name = rule.get("alert") or rule.get("record")
+                yield from _rule_findings(check, rules, f"spec.groups[{g}].rules[{r}]", name, rule_name,
+                                          loaded[name].get(rule_name))
+
+
+def _rule_findings(check: Check, rules: Obj, field: str, group: str, name: str,
+                   states: list[prometheus_api.RuleState] | None) -> Iterable[Finding]:
+    if not states:
+        yield check.finding(rules, field, f"{name} is not loaded in group {group}")
+    elif failing := next((s for s in states if s.health == "err"), None):
+        yield check.finding(rules, field, f"{name} fails to evaluate: {failing.error}")
+    elif any(s.health != "ok" for s in states):
+        yield check.finding(rules, field, f"{name} not evaluated yet")
+
+
+smoke_check("observability.rules-loaded",
+            "every rule group of the released PrometheusRules is loaded in Prometheus, each rule evaluated without error",
+            rules_loaded)

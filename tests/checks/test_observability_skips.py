@@ -1,0 +1,34 @@
+"""The observability smoke checks skip, saying why, where they have nothing to ask or judge (the
+cases must make them run, so their skips are held here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.checks.registry import Subject, all_checks
+from harness.checks.run import run_smoke
+from harness.live.settings import ObservabilitySettings, SmokeSettings
+from smoke_objects import healthy_snapshot
+
+CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if c.family == "observability"]
+SCRAPED_RULES = [c for c in CHECKS if c.id in ("observability.scraped", "observability.rules-loaded")]
+
+
+def skips(settings: SmokeSettings, checks, ca) -> dict[str, str]:
+    return {o.check.id: o.skipped for o in run_smoke(healthy_snapshot(ca), settings, checks)}
+
+
+def test_without_a_prometheus_every_check_skips(ca):
+    assert skips(SmokeSettings(), CHECKS, ca) == {
+        c.id: "no Prometheus the harness reaches in this environment" for c in CHECKS}
+
+
+def test_without_released_monitors_or_rules_there_is_nothing_to_judge(ca):
+    settings = SmokeSettings(observability=ObservabilitySettings(prometheus_url="http://127.0.0.1:9"))
+    assert skips(settings, SCRAPED_RULES, ca) == {"observability.scraped": "no ServiceMonitor or PodMonitor released",
+                                                  "observability.rules-loaded": "no PrometheusRule released"}
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.id)
+def test_each_has_a_description(check):
+    assert check.description
