@@ -102,11 +102,11 @@ mutation: deps venv ## mutation score of the render checks, smoke checks and Net
 	@$(PY) tests/mutation/mutation_ratchet.py $(if $(UPDATE),--update-baseline) $(PACKAGES)
 
 .PHONY: demo
-demo: tools venv ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
+demo: tools venv backup-deps ## the main job: tools -> local cluster -> helmfile apply -> smoke checks -> summary (ENV=staging|production needs CONFIRM=<kube context>)
 	@$(HARNESS) demo --env $(ENV) $(if $(CONFIRM),--confirm-context $(CONFIRM))
 
 .PHONY: cluster-up
-cluster-up: tools venv ## start the local cluster: control plane, kwok nodes and, as root, one real node (ACME_REAL_NODE=0: not); idempotent; kubeconfig at .cache/cluster/kubeconfig
+cluster-up: tools venv backup-deps ## start the local cluster: control plane, kwok nodes and, as root, one real node (ACME_REAL_NODE=0: not); idempotent; kubeconfig at .cache/cluster/kubeconfig
 	@$(HARNESS) cluster up
 
 .PHONY: cluster-down
@@ -135,7 +135,7 @@ e2e-simulated: deps tools venv ## the schema validation and the simulated nodes'
 NODE_CLUSTER := ACME_CLUSTER_NAME=acme-node ACME_CLUSTER_PORT=$$(( $${ACME_CLUSTER_PORT:-16443} + 100 ))
 
 .PHONY: e2e-node
-e2e-node: deps tools venv ## tests/node on a second local cluster (name acme-node, port ACME_CLUSTER_PORT+100) with the real node joined (ACME_REAL_NODE=0: left out, said so); stops it if this target started it
+e2e-node: deps tools venv backup-deps ## tests/node on a second local cluster (name acme-node, port ACME_CLUSTER_PORT+100) with the real node joined (ACME_REAL_NODE=0: left out, said so); stops it if this target started it
 	@if [ "$${ACME_REAL_NODE:-1}" = 0 ]; then echo "e2e-node: ACME_REAL_NODE=0, the real node's suites are left out"; exit 0; fi; \
 	export $(NODE_CLUSTER); started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; rc=0; \
 	$(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e tests/node || rc=$$?; \

@@ -65,6 +65,13 @@ class Postgres:
         return {"PGHOST": "127.0.0.1", "PGPORT": str(self.port), "PGUSER": self.user,
                 "PGPASSWORD": self.password, "PGDATABASE": database, "PGSSLMODE": "disable"}
 
+    def seeded(self, database: str) -> str:
+        """`database` made anew, owned by acme, with the seed data (tests/backup/seed.sql)."""
+        self.psql("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.psql("postgres", f"CREATE DATABASE {database} OWNER acme")
+        self.psql(database, (Path(__file__).parent / "seed.sql").read_text())
+        return database
+
     def psql(self, database: str, sql: str) -> str:
         proc = subprocess.run([self.bindir / "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
                               env={**os.environ, **self.env(database)}, capture_output=True, text=True, check=True)

@@ -28,7 +28,6 @@ from pushgateway import BINARY as PUSHGATEWAY, Pushgateway  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-SEED = Path(__file__).parent / "seed.sql"
 ROWS = {"public.customers": 5000, "public.orders": 19990}
 SCRATCH = "acme_restore_drill"
 EXPORTED = Path(__file__).resolve().parents[2] / "policy" / "exported-metrics.yaml"
@@ -37,10 +36,7 @@ EXPORTED = Path(__file__).resolve().parents[2] / "policy" / "exported-metrics.ya
 @pytest.fixture(scope="module")
 def source(postgres) -> str:
     """Database `drill_source` with the seed data (its own, so the round trip's database stays as it is)."""
-    postgres.psql("postgres", "DROP DATABASE IF EXISTS drill_source WITH (FORCE)")
-    postgres.psql("postgres", "CREATE DATABASE drill_source OWNER acme")
-    postgres.psql("drill_source", SEED.read_text())
-    return "drill_source"
+    return postgres.seeded("drill_source")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import time
 import pytest
 from kubernetes import client
 
+from harness.deploy.backup import store as backup_store
 from harness.deploy.cluster import certs
 from harness.deploy.cluster.lifecycle import REAL_NODE_ENV, real_node_wanted
 from harness.deploy.cluster.settings import ClusterSettings
@@ -48,9 +49,12 @@ def _ready(api: client.ApiClient, kind: str, name: str) -> bool:
 
 @pytest.fixture(scope="session")
 def workloads(cluster: ClusterSettings, api: client.ApiClient, real_node: NodeSettings) -> NodeSettings:
-    """The local environment on the node (helmfile apply waits for its pods), TLS Secrets issued."""
-    helmfile_apply(Project.discover(), target_for("local"), cluster.context)
+    """The local environment on the node (helmfile apply waits for its pods), TLS Secrets issued, the
+    backup Jobs' bucket and key pair in the node's object store: what `harness release` adds."""
+    project = Project.discover()
+    helmfile_apply(project, target_for("local"), cluster.context)
     certs.ensure_tls_secrets(api, NAMESPACE, certs.load_or_create_ca(cluster.tls_ca_dir))
+    backup_store.prepare_local(api, NAMESPACE, project)
     deadline = time.monotonic() + 120
     while not all(_ready(api, kind, name) for kind, name in WORKLOADS):
         assert time.monotonic() < deadline, "the local workloads are not ready on the real node after 120 s"

@@ -3,6 +3,9 @@ object shaped the way the charts' NetworkPolicies and the smoke checks rely on."
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,8 @@ import yaml
 
 from harness.core.errors import HarnessError
 from harness.deploy.cluster.settings import ClusterSettings
-from harness.deploy.node import addons
+from harness.core.project import Project
+from harness.deploy.node import addons, object_storage
 from harness.deploy.node.agents import NODE_LABELS, NODE_TOLERATION
 from harness.deploy.node.settings import NodeSettings
 
@@ -50,6 +54,32 @@ def test_dns_is_kube_dns_on_the_clusters_dns_address(node: NodeSettings) -> None
     assert pod["volumes"][0]["hostPath"] == {"path": "/cache/bin/coredns", "type": "File"}
     corefile = _one(docs, "ConfigMap")["data"]["Corefile"]
     assert "forward" not in corefile, "pods must reach no resolver beyond the node"
+
+
+def test_the_object_store_is_where_the_local_backup_values_point(node: NodeSettings) -> None:
+    local = yaml.safe_load((REPO / "values" / "acme-platform" / "local.yaml").read_text())["backup"]["objectStorage"]
+    values = {"node_ip": node.node_ip, "node_selector": json.dumps(NODE_LABELS),
+              "tolerations": json.dumps([NODE_TOLERATION]), "image": "acme.local/backup:15-local",
+              "site_packages": "/cache/venv/site-packages", "port": str(object_storage.PORT)}
+    store = next(a for a in addons.ADDONS if a.name == "object-storage")
+    docs = [doc for doc in yaml.safe_load_all(addons.fill(addons.source(node, store), values)) if doc]
+    service, deployment = _one(docs, "Service"), _one(docs, "Deployment")
+    endpoint = urllib.parse.urlsplit(local["endpoint"])
+    assert endpoint.hostname == f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc.cluster.local"
+    assert endpoint.port == service["spec"]["ports"][0]["port"] == local["port"] == object_storage.PORT
+    # the backup pods' egress admits the store's pod: its address is in the node's pod network
+    assert any(node.pod_network.subnet_of(ipaddress.IPv4Network(cidr)) for cidr in local["cidrs"])
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["ports"][0]["containerPort"] == service["spec"]["ports"][0]["targetPort"] == object_storage.PORT
+    assert container["ports"][0]["hostIP"] == node.node_ip
+    assert {"name": "site-packages", "mountPath": "/acme/site-packages", "readOnly": True} in container["volumeMounts"]
+    assert deployment["spec"]["template"]["spec"]["nodeSelector"] == NODE_LABELS
+
+
+def test_the_object_store_without_its_venv_says_how_to_make_it(node: NodeSettings, tmp_path: Path) -> None:
+    elsewhere = NodeSettings(ClusterSettings.from_env(Project(tmp_path)))
+    with pytest.raises(HarnessError, match="no moto S3 server in .*backup-s3/venv .*run: make backup-deps"):
+        object_storage.site_packages(elsewhere)
 
 
 def test_edge_listens_on_the_nodes_address_with_the_labels_the_charts_admit(node: NodeSettings) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.deploy.backup.verify import job_from_cronjob, judge, termination_message
+from harness.deploy.backup.jobs import job_from_cronjob
+from harness.deploy.backup.verify import judge, termination_message
 
 CRONJOB = {"apiVersion": "batch/v1", "kind": "CronJob",
            "metadata": {"name": "acme-restore-drill", "namespace": "acme", "uid": "u-1"},

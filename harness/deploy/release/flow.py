@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from ..backup import store as backup_store
 from ..cluster import certs
 from ..cluster.client import api_client, reachable
 from ..cluster.settings import ClusterSettings
@@ -135,6 +136,8 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         ca_dir = ClusterSettings.from_env(project).tls_ca_dir
         run.step("local TLS secrets", lambda: (True, "issued: " + (", ".join(certs.ensure_tls_secrets(
             run.api, options.namespace, certs.load_or_create_ca(ca_dir))) or "none needed"), ""))
+        # the backup Jobs' bucket and key pair in the real node's object store
+        run.step("local backup store", lambda: (True, backup_store.prepare_local(run.api, options.namespace, project), ""))
 
     if run.step("smoke", run.smoke).status == Status.PASS:
         record.exit = Exit.RELEASED

@@ -8,6 +8,16 @@ set -eu
 : "${BACKUP_DIR:?BACKUP_DIR is required}" "${PGDATABASE:?PGDATABASE is required}"
 here=$(cd "$(dirname "$0")" && pwd)
 
+# A new pod's NetworkPolicy is programmed asynchronously (its first connection can be refused for
+# a moment; measured on the real node: one 0.5 s retry), and the database may be restarting: wait
+# up to DB_WAIT_SECONDS (default 30) for it to accept connections before dumping.
+waited=0
+until pg_isready -q -t 2 >/dev/null 2>&1; do
+  waited=$((waited + 1))
+  [ "$waited" -lt "${DB_WAIT_SECONDS:-30}" ] || { echo "dump: the database did not accept connections within ${DB_WAIT_SECONDS:-30} s" >&2; exit 1; }
+  sleep 1
+done
+
 archive="$BACKUP_DIR/$PGDATABASE.dump"
 manifest="$archive.manifest"
 # pg_dump reads the snapshot this transaction exports, and the manifest is counted in the same
