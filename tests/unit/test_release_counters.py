@@ -103,6 +103,15 @@ def test_the_end_reading_waits_an_interval_after_each_pods_own_start_sample(monk
     assert got.scraped == {"a": 1013.0}  # 1008 is only 5 s after a's start sample
 
 
+def test_a_scrape_a_few_milliseconds_early_still_closes_the_window(monkeypatch) -> None:
+    start = counters.Reading({}, {}, scraped={"a": 1003.004})
+    monkeypatch.setattr(prometheus_api, "vector", _Prometheus([{"a": 1013.001}, {"a": 1023.0}], []).vector)
+    clock = _Clock()
+    got = counters.read("http://p", "acme-api", 1, since=1000.0, timeout=10, start=start, interval=10,
+                        clock=clock, sleep=clock.sleep)
+    assert got.scraped == {"a": 1013.001}
+
+
 def test_a_target_never_scraped_in_time_is_one_sentence(monkeypatch) -> None:
     prom = _Prometheus([{"a": 990.0}], [])
     monkeypatch.setattr(prometheus_api, "vector", prom.vector)

@@ -26,6 +26,7 @@ BUCKETS = ('sum by (pod, le, http_response_status_code) (http_server_request_dur
 SCRAPED = 'up{{service="{service}"}}'
 INF = math.inf
 POLL_SECONDS = 0.5
+JITTER_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ def read(base_url: str, service: str, targets: int, since: float, timeout: float
     def wanted(pod: str) -> float:
         if start is None:
             return since
-        return start.scraped.get(pod, since) + interval
+        # Less a little: scrape timestamps jitter by milliseconds, and a sample just short of the
+        # mark would stretch that pod's window by a whole scrape interval.
+        return start.scraped.get(pod, since) + max(0.0, interval - JITTER_SECONDS)
 
     deadline = clock() + timeout
     scraped = SCRAPED.format(service=service)
