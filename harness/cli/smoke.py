@@ -49,7 +49,7 @@ def _smoke(args: argparse.Namespace) -> int:
     from ..deploy.smoke import runner
     from ..deploy.node import lifecycle
     from ..deploy.node.settings import NodeSettings
-    from ..deploy.target import data_plane, observability, target_for
+    from ..deploy.target import data_plane, observability, target_for, wire_measurer
     from ..live import snapshot
 
     revisions = _revisions(args.expect_revision)
@@ -73,7 +73,9 @@ def _smoke(args: argparse.Namespace) -> int:
         env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
         data_plane=found.get("data_plane", args.data_plane == "yes"), http=http,
         observability=observability(Project.discover(), target, api, args.prometheus))
-    outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only)
+    wire = wire_measurer(Project.discover(), target, api) if settings.data_plane else None
+    outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only,
+                                        wire=wire)
     write_reports(outcomes, args.format, args.output, {"junit": args.junit, "json": args.json})
     return FAILED if failed(outcomes) else OK
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from kubernetes import client, config
 
 from .cluster.settings import ClusterSettings
-from .node import backends, edge
+from .node import backends, edge, lifecycle as node_lifecycle, wire_matrix
+from .node.settings import NodeSettings
 from ..core.errors import HarnessError
 from ..core.project import LOCAL_ENV, Project
 from ..live.settings import ObservabilitySettings
+from ..live.wire import WireMatrix
 from ..render.helmfile import require_environment
 
 
@@ -83,3 +86,14 @@ def observability(project: Project, target: Target, api: client.ApiClient,
     if prometheus_url or not target.local:
         return ObservabilitySettings(prometheus_url=prometheus_url)
     return backends.observability_settings(ClusterSettings.from_env(project), api)
+
+
+def wire_measurer(project: Project, target: Target, api: client.ApiClient) -> Callable[[], WireMatrix] | None:
+    """How `networkpolicy.wire` gets its matrix: measured on local's real node while it runs.
+    Nowhere else do our probe pods run, so there the check skips and says why."""
+    if not target.local:
+        return None
+    node = NodeSettings(ClusterSettings.from_env(project))
+    if not node_lifecycle.status(node).running:
+        return None
+    return lambda: wire_matrix.measure(project, api, node, target.env)

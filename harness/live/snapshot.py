@@ -16,6 +16,7 @@ from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
 
 from ..core.errors import HarnessError
+from .wire import WireMatrix
 
 # Every Acme object carries this label (docs/contract.md), so one selector finds them all.
 PART_OF = "app.kubernetes.io/part-of=acme"
@@ -38,6 +39,8 @@ class Snapshot:
     release_secrets: list[Obj] = field(default_factory=list)
     http_routes: list[Obj] = field(default_factory=list)
     gateways: list[Obj] = field(default_factory=list)  # every namespace: routes attach across them
+    # measured once after a deploy settles, where probe pods can run (never read by load())
+    wire: WireMatrix | None = None
     taken_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     def named(self, kind_list: list[Obj], name: str, namespace: str | None = None) -> Obj | None:

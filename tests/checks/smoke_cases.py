@@ -17,6 +17,7 @@ from case import broken, part, sound
 from harness.live.releases import Revision
 from harness.live.settings import ObservabilitySettings, SmokeSettings
 from harness.live.snapshot import Obj, Snapshot
+from harness.live.wire import WireMatrix, WireRow
 from http_site import Site
 from prometheus_site import FakePrometheus, group, rule, target
 from smoke_objects import NOW, NS, endpoint_slice, healthy_snapshot, meta, pod, release_secret, service, tls_secret
@@ -305,6 +306,20 @@ def unavailable(snap: Snapshot, world: World) -> None:
     world.prometheus.answers.status = 503
 
 
+def measured(change: Callable[[list[dict[str, Any]]], Any] | None = None) -> Build:
+    """The healthy snapshot with a wire matrix of three pairs that agree (one denied), `change`d."""
+    def build(world: World) -> tuple[Snapshot, SmokeSettings]:
+        rows = [dict(source="api", target="db", port=5432, protocol="TCP", intended=True, evaluated=True, measured="open"),
+                dict(source="ui", target="db", port=5432, protocol="TCP", intended=False, evaluated=False,
+                     measured="ConnectionRefusedError"),
+                dict(source="api", target="dns", port=53, protocol="UDP", intended=True, evaluated=True, measured="open")]
+        if change is not None:
+            change(rows)
+        snap = replace(healthy_snapshot(world.ca), wire=WireMatrix(tuple(WireRow(**row) for row in rows)))
+        return snap, SmokeSettings()
+    return build
+
+
 CASES = [
     sound("release.deployed", "healthy", edit()),
     sound("release.deployed", "at-the-expected-revision", edit(expected_revisions={"acme-api": 2})),
@@ -470,6 +485,26 @@ CASES = [
     broken("networkpolicy.in-force", "selector-matches-other-pods",
            edit(lambda s, w: s.network_policies[0]["spec"].update(podSelector={"matchLabels": {"tier": "web"}})),
            ("Pod/acme/acme-db-0", "metadata.labels", "no NetworkPolicy isolates this pod: all ingress allowed")),
+
+    sound("networkpolicy.wire", "three-matrices-agree", measured()),
+    sound("networkpolicy.wire", "a-timeout-is-closed-too", measured(lambda rows: rows[1].update(measured="timeout"))),
+    broken("networkpolicy.wire", "denied-flow-opens-on-the-wire", measured(lambda rows: rows[1].update(measured="open")),
+           ("Flow/ui -> db:5432/TCP", "wire", "the connection opened on the wire; the contract denies")),
+    broken("networkpolicy.wire", "allowed-flow-refused-on-the-wire",
+           measured(lambda rows: rows[0].update(measured="ConnectionRefusedError")),
+           ("Flow/api -> db:5432/TCP", "wire", "the connection met ConnectionRefusedError on the wire; the contract allows")),
+    broken("networkpolicy.wire", "dns-answer-wrong", measured(lambda rows: rows[2].update(measured="wrong answer")),
+           ("Flow/api -> dns:53/UDP", "wire", "the connection met wrong answer on the wire; the contract allows")),
+    # the policies and the wire agree with each other, not with the contract: both are findings
+    broken("networkpolicy.wire", "policy-opens-what-the-contract-denies",
+           measured(lambda rows: rows[1].update(evaluated=True, measured="open")),
+           ("Flow/ui -> db:5432/TCP", "evaluator", "the evaluator allows what the contract denies"),
+           ("Flow/ui -> db:5432/TCP", "wire", "the connection opened on the wire; the contract denies")),
+    # the evaluator misreads a policy the node enforces as written
+    broken("networkpolicy.wire", "evaluator-alone-differs", measured(lambda rows: rows[0].update(evaluated=False)),
+           ("Flow/api -> db:5432/TCP", "evaluator", "the evaluator denies what the contract allows")),
+    broken("networkpolicy.wire", "nothing-measured", measured(lambda rows: rows.clear()),
+           ("Namespace/acme", "", "no pair of the flow matrix was measured: no destination had a Ready pod")),
 
     sound("certificate.valid", "healthy", edit()),
     sound("certificate.valid", "fourteen-days-left", edit(certificate("api.acme.com", not_after=NOW + dt.timedelta(days=14)))),

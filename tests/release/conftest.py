@@ -65,7 +65,7 @@ def fake_cluster(monkeypatch) -> FakeCluster:
         fake.applied = True
         return "applied"
 
-    def smoke(load, settings, wait_seconds, only=None, interval=2.0):
+    def smoke(load, settings, wait_seconds, only=None, interval=2.0, wire=None):
         fake.calls.append("smoke")
         return smoke_result(fake.smoke.pop(0))
 

@@ -42,9 +42,9 @@ def test_junit_and_json_reports_beside_the_table(fake_cluster, tmp_path, capsys)
     assert suite.get("name") == "local/acme" and suite.get("tests") == str(len(all_checks(Subject.SNAPSHOT)))
     assert suite.get("failures") == "0" and suite.find("testcase[@name='http.tls']/skipped") is not None
     data = json.loads(report.read_text())
-    # No data plane and no Prometheus without the real node: the HTTP and observability checks say so.
+    # No data plane and no Prometheus without the real node: the HTTP, observability and wire checks say so.
     assert data["findings"] == [] and {s["check"] for s in data["skipped"]} == {
-        c.id for c in all_checks(Subject.SNAPSHOT) if c.family in ("http", "observability")}
+        c.id for c in all_checks(Subject.SNAPSHOT) if c.family in ("http", "observability")} | {"networkpolicy.wire"}
 
 
 def test_a_failed_check_is_a_junit_failure_and_exit_1(fake_cluster, tmp_path):

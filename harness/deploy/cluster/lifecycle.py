@@ -69,6 +69,13 @@ def _wait_api(settings: ClusterSettings, timeout: float = 60) -> None:
         time.sleep(0.5)
 
 
+def _forget_the_last_node(node: NodeSettings) -> None:
+    """A new cluster starts without the previous one's node and volume data (its etcd is new too)."""
+    if real_node.status(node).running:
+        real_node_join.leave(node)
+    real_node_join.discard_volumes(node)
+
+
 def up(settings: ClusterSettings, with_crds: bool = True) -> ClusterState:
     check_binaries(settings)
     if not _running(settings):
@@ -79,6 +86,7 @@ def up(settings: ClusterSettings, with_crds: bool = True) -> ClusterState:
         if kwokctl.exists(settings):
             kwokctl.run(settings, "start", "cluster", "--timeout", "120s", "--wait", "60s")
         else:
+            _forget_the_last_node(NodeSettings(settings))
             kwokctl.run(settings, *kwokctl.create_args(settings))
         _secure_kubeconfig(settings)
         _wait_api(settings)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
@@ -13,7 +15,7 @@ from ...tools.process import ToolError
 from ..cluster import storage
 from . import addons, agents, daemons, dataplane, lifecycle, network, sandbox
 from .lifecycle import NodeStatus
-from .settings import NodeSettings
+from .settings import OVERLAID, NodeSettings
 
 
 def join(settings: NodeSettings, api: client.ApiClient) -> NodeStatus:
@@ -52,6 +54,28 @@ def prepare_volumes(settings: NodeSettings, pid: int) -> None:
                            what="creating the node's volume directories")
     except ToolError as err:
         raise HarnessError(f"node: {err}") from None
+
+
+def discard_volumes(settings: NodeSettings) -> list[str]:
+    """Empty the static PVs' directories of a node that is not running; the paths emptied.
+    A new cluster's PVs are new volumes: what the last cluster's pods wrote there (PostgreSQL's
+    PGDATA, initialised with that cluster's generated password) would otherwise be bound again,
+    and the new password would never open it."""
+    if lifecycle.status(settings).running:
+        raise HarnessError("node: its volumes cannot be discarded while it runs")
+    emptied = []
+    for path in storage.volume_paths(settings.cluster.storage_file):
+        stale = _upper(settings, path)
+        if stale.is_dir() and any(stale.iterdir()):
+            shutil.rmtree(stale)
+            emptied.append(path)
+    return emptied
+
+
+def _upper(settings: NodeSettings, path: str) -> Path:
+    """Where the node's writes to `path` land on the host: the upper directory of its overlay."""
+    target = next(t for t in OVERLAID if path.startswith(t + "/"))
+    return settings.overlay_dirs(target)[0] / path[len(target) + 1:]
 
 
 def leave(settings: NodeSettings, api: client.ApiClient | None = None) -> NodeStatus:

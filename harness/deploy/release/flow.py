@@ -24,7 +24,7 @@ from ...live import snapshot
 from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
 from ...live.settings import SETTLE_SECONDS, SmokeSettings
-from ..target import Target, data_plane, observability, require_confirmation, target_for
+from ..target import Target, data_plane, observability, require_confirmation, target_for, wire_measurer
 from . import canary, preflight
 from .canary import CanaryPlan
 from .deploy import helmfile_apply, helmfile_diff, tool_env
@@ -60,6 +60,7 @@ class _Run:
         self.settings = SmokeSettings(env=options.env, namespace=options.namespace,
                                       cert_min_days=options.cert_min_days, **data_plane(project, self.target, self.api),
                                       observability=observability(project, self.target, self.api))
+        self.wire = wire_measurer(project, self.target, self.api)
 
     def step(self, name: str, action: Callable[[], tuple[bool, str, str]]) -> Step:
         self.log(f"release: {name} ...")
@@ -84,7 +85,7 @@ class _Run:
 
     def smoke(self) -> tuple[bool, str, str]:
         outcomes = runner.run_until_settled(lambda: snapshot.load(self.api, self.options.namespace), self.settings,
-                                            self.options.settle_seconds)
+                                            self.options.settle_seconds, wire=self.wire)
         if self.after_rollback:
             self.record.smoke_after_rollback = outcomes
         else:

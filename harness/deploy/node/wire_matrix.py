@@ -1,0 +1,67 @@
+"""The environment's isolation matrix measured on the real node: the flow matrix of its rendered
+policies (what `harness flows` prints), and for every pair whose destination has a Ready pod, a
+connection opened from a probe pod that wears the source's labels in the source's namespace (one
+probe pod per source, all its connections at once). Addresses outside the machine are never
+dialled; they and destinations without a Ready pod are listed as not measured."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from kubernetes import client
+
+from ...core.project import Project
+from ...live.wire import WireMatrix, WireRow
+from ...policy.intended import Flow
+from ...policy.netpol import Endpoint, FlowResult, flow_matrix
+from ...render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
+from ...render.renderer import Renderer
+from . import wire
+from .settings import NodeSettings
+
+
+def measure(project: Project, api: client.ApiClient, node: NodeSettings, env: str) -> WireMatrix:
+    plans = plan_scenarios(project, Selection(environments=(env,)))
+    scenario = next(s for s in build_scenarios(project, plans, Renderer(project), RunOptions(), needs_baseline=False,
+                                               needs_schemas=False) if s.is_environment)
+    results = flow_matrix(scenario.intended, scenario.manifests)
+    addresses: dict[str, str | None] = {}
+    for result in results:
+        if result.target.in_cluster and result.target.name not in addresses:
+            addresses[result.target.name] = _ready_pod_ip(api, result.target)
+    measurable = [r for r in results if r.source.in_cluster and addresses.get(r.target.name)]
+    by_source: dict[str, list[FlowResult]] = {}
+    for result in measurable:
+        by_source.setdefault(result.source.name, []).append(result)
+
+    def probe(name: str) -> dict[str, str]:
+        found = by_source[name]
+        targets = [wire.Target(_key(r), addresses[r.target.name], r.port, r.protocol) for r in found]
+        return wire.measure(api, node, found[0].source.namespace, dict(found[0].source.labels), targets)
+
+    measured: dict[str, dict[str, str]] = {}
+    if by_source:
+        with ThreadPoolExecutor(len(by_source)) as pool:
+            measured = dict(zip(by_source, pool.map(probe, by_source)))
+    rows = tuple(WireRow(r.source.name, r.target.name, r.port, r.protocol,
+                         Flow(r.source.name, r.target.name, r.port, r.protocol) in scenario.intended.flows,
+                         r.allowed, measured[r.source.name][_key(r)]) for r in measurable)
+    unmeasured = tuple(sorted({f"{r.source.name} -> {_key(r)}" for r in results if r not in measurable}))
+    return WireMatrix(rows, unmeasured)
+
+
+def _key(result: FlowResult) -> str:
+    return f"{result.target.name}:{result.port}/{result.protocol}"
+
+
+def _ready_pod_ip(api: client.ApiClient, endpoint: Endpoint) -> str | None:
+    """A Ready pod of the endpoint's labels in its namespace (probe pods, never Ready, are left out)."""
+    labels = dict(endpoint.labels)
+    if endpoint.workload is not None:  # a rendered workload: its own selector
+        labels = endpoint.workload.doc["spec"]["selector"]["matchLabels"]
+    selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    for pod in client.CoreV1Api(api).list_namespaced_pod(endpoint.namespace, label_selector=selector).items:
+        ready = {c.type: c.status for c in pod.status.conditions or []}.get("Ready") == "True"
+        if ready and pod.metadata.deletion_timestamp is None and pod.status.pod_ip:
+            return pod.status.pod_ip
+    return None
