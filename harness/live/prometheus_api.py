@@ -1,4 +1,5 @@
-"""A running Prometheus' HTTP API, read-only: instant queries, its scrape targets and the rule groups it evaluates.
+"""A running Prometheus' HTTP API: instant queries, its scrape targets, the rule groups it evaluates, the
+alerts firing and the Alertmanagers it sends them to; the one write is a reload of its configuration.
 
 Every call returns what Prometheus answered or raises `PrometheusError` with one sentence (the
 server unreachable, an HTTP error, Prometheus' own error text for a query), so a check can turn
@@ -111,6 +112,29 @@ def vector(base_url: str, expr: str, at: float | None = None) -> list[tuple[dict
 def rule_states(base_url: str) -> list[RuleState]:
     """Every rule Prometheus has loaded, by group, with its evaluation health."""
     return [state for states in rule_groups(base_url).values() for state in states]
+
+
+def firing(base_url: str) -> list[dict[str, str]]:
+    """The labels of every alert firing now (pending ones wait out their `for`)."""
+    data = _get(base_url, "/api/v1/alerts")
+    return [a.get("labels") or {} for a in data.get("alerts") or [] if a.get("state") == "firing"]
+
+
+def alertmanagers(base_url: str) -> list[str]:
+    """The URLs of the Alertmanagers Prometheus sends its alerts to."""
+    data = _get(base_url, "/api/v1/alertmanagers")
+    return [a.get("url", "") for a in data.get("activeAlertmanagers") or []]
+
+
+def reload(base_url: str) -> None:
+    """Re-read the configuration and rule files (needs --web.enable-lifecycle); an error names why not."""
+    url = f"{base_url.rstrip('/')}/-/reload"
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=TIMEOUT).close()
+    except urllib.error.HTTPError as err:
+        raise PrometheusError(f"{url}: HTTP {err.code} {err.read().decode(errors='replace').strip()}") from None
+    except (urllib.error.URLError, OSError) as err:
+        raise PrometheusError(f"{url}: {getattr(err, 'reason', err)}") from None
 
 
 def ready(base_url: str) -> bool:

@@ -57,3 +57,10 @@ class ObservabilitySettings:
     # Prometheus' HTTP API (http://host:port) where the environment has one the harness reaches;
     # None: the observability checks skip, saying so.
     prometheus_url: str | None = None
+    # A directory the environment's Prometheus reads rule files from, and the host:port the
+    # Alertmanager's webhook receiver posts to (the check listens there while it runs); without
+    # both, alert-delivered skips.
+    synthetic_rules_dir: str | None = None
+    receiver_address: str | None = None
+    # Rules evaluated every second and no group wait deliver in about two seconds: 30 s is broken.
+    alert_deadline_seconds: float = 30.0

@@ -19,7 +19,7 @@ from harness.live.settings import ObservabilitySettings, SmokeSettings
 from harness.live.snapshot import Obj, Snapshot
 from harness.live.wire import WireMatrix, WireRow
 from http_site import Site
-from prometheus_site import FakePrometheus, group, rule, target
+from prometheus_site import FakePrometheus, free_address, group, rule, target
 from smoke_objects import NOW, NS, endpoint_slice, healthy_snapshot, meta, pod, release_secret, service, tls_secret
 
 DEP = "Deployment/acme/acme-api"
@@ -300,6 +300,22 @@ def elsewhere(snap: Snapshot, world: World) -> None:
     targets.pop()
     for scraped in targets:
         scraped["scrapePool"] = "serviceMonitor/monitoring/acme-api/0"
+
+
+def alerted(answers: dict[str, Any] | None = None, **found: Any) -> Build:
+    """The healthy snapshot, a Prometheus that loads the synthetic rule from its directory and an
+    Alertmanager that posts it to the receiver's address (each step changed by `answers`)."""
+    def build(world: World) -> tuple[Snapshot, SmokeSettings]:
+        assert world.prometheus is not None, "observability cases need the prometheus_site fixture"
+        address = free_address()
+        site = world.prometheus.answers
+        site.webhook = f"http://{address}/alerts"
+        for key, value in (answers or {}).items():
+            setattr(site, key, value)
+        settings = ObservabilitySettings(prometheus_url=world.prometheus.url, synthetic_rules_dir=site.rules_dir,
+                                         receiver_address=address, alert_deadline_seconds=0.5)
+        return healthy_snapshot(world.ca), SmokeSettings(observability=replace(settings, **found))
+    return build
 
 
 def unavailable(snap: Snapshot, world: World) -> None:
@@ -658,4 +674,27 @@ CASES = [
            (PR, "spec.groups[1].rules[0]", "AcmePodRestarting not evaluated yet")),
     broken("observability.rules-loaded", "prometheus-unavailable", observed(unavailable),
            ("Prometheus/api", "", part("/api/v1/rules: HTTP 503"))),
+
+    sound("observability.alert-delivered", "delivered", alerted()),
+    broken("observability.alert-delivered", "reload-refused", alerted({"lifecycle": False}),
+           ("Prometheus/api", "", part("/-/reload: HTTP 403 Lifecycle API is not enabled."))),
+    broken("observability.alert-delivered", "rule-files-elsewhere", alerted({"loads": False}),
+           ("Prometheus/api", "rule_files", "the synthetic rule is not loaded after a reload: its rule files do not "
+                                            "name the synthetic rules directory")),
+    broken("observability.alert-delivered", "rule-fails", alerted({"rule_health": "err", "rule_error": "boom"}),
+           ("Prometheus/api", "rule_files", "the synthetic rule fails to evaluate: boom")),
+    broken("observability.alert-delivered", "never-fires", alerted({"fires": False}),
+           ("Prometheus/api", "rule_files", "AcmeSyntheticAlert did not fire within 0.5 s")),
+    broken("observability.alert-delivered", "no-alertmanager", alerted({"alertmanagers": []}),
+           ("Prometheus/api", "alerting.alertmanagers", "Prometheus sends its alerts to no Alertmanager")),
+    broken("observability.alert-delivered", "not-delivered",
+           alerted({"delivers": False, "alertmanagers": ["http://10.0.0.9:9093/api/v2/alerts", "http://10.0.0.10:9093"]}),
+           ("Alertmanager/receiver", "", part("AcmeSyntheticAlert fired and went to http://10.0.0.9:9093/api/v2/alerts, "
+                                               "http://10.0.0.10:9093, but did not reach the receiver at 127.0.0.1:"))),
+    broken("observability.alert-delivered", "rules-directory-missing", alerted(synthetic_rules_dir="/nonexistent/rules"),
+           ("Prometheus/api", "rule_files", "cannot write the synthetic rule into /nonexistent/rules: No such file or directory")),
+    broken("observability.alert-delivered", "receiver-address-not-local", alerted(receiver_address="192.0.2.1:9"),
+           ("Alertmanager/receiver", "", "cannot listen on 192.0.2.1:9: Cannot assign requested address")),
+    broken("observability.alert-delivered", "prometheus-unavailable", alerted({"status": 503}),
+           ("Prometheus/api", "", part("/-/reload: HTTP 503 unavailable"))),
 ]

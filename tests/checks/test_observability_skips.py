@@ -32,3 +32,19 @@ def test_without_released_monitors_or_rules_there_is_nothing_to_judge(ca):
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.id)
 def test_each_has_a_description(check):
     assert check.description
+
+
+def test_without_a_receiver_no_alert_is_sent(ca):
+    settings = SmokeSettings(observability=ObservabilitySettings(prometheus_url="http://127.0.0.1:9"))
+    check = [c for c in CHECKS if c.id == "observability.alert-delivered"]
+    assert skips(settings, check, ca) == {
+        "observability.alert-delivered": "no Alertmanager receiver the harness reads in this environment"}
+
+
+@pytest.mark.parametrize("found", [{"synthetic_rules_dir": "/tmp/rules"}, {"receiver_address": "127.0.0.1:9"}],
+                         ids=["no-receiver", "no-rules-directory"])
+def test_a_receiver_needs_its_rules_directory_and_the_other_way_round(ca, found):
+    settings = SmokeSettings(observability=ObservabilitySettings(prometheus_url="http://127.0.0.1:9", **found))
+    check = [c for c in CHECKS if c.id == "observability.alert-delivered"]
+    assert skips(settings, check, ca) == {
+        "observability.alert-delivered": "no Alertmanager receiver the harness reads in this environment"}

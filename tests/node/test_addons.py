@@ -14,7 +14,7 @@ import yaml
 from harness.core.errors import HarnessError
 from harness.deploy.cluster.settings import ClusterSettings
 from harness.core.project import Project
-from harness.deploy.node import addons, object_storage
+from harness.deploy.node import addons, alertmanager, object_storage
 from harness.deploy.node.agents import NODE_LABELS, NODE_TOLERATION
 from harness.deploy.node.settings import NodeSettings
 
@@ -26,14 +26,15 @@ def node() -> NodeSettings:
     return NodeSettings(ClusterSettings.from_env())
 
 
-def _filled(node: NodeSettings, name: str) -> list[dict]:
+def _filled(node: NodeSettings, name: str, **more: str) -> list[dict]:
     addon = next(a for a in addons.ADDONS if a.name == name)
     values = {"node_ip": node.node_ip, "cluster_dns": node.cluster_dns,
               "node_selector": '{"node.acme.dev/real": "true"}',
               "tolerations": '[{"key": "node.acme.dev/real", "value": "true", "effect": "NoSchedule", '
                              '"operator": "Equal"}]',
               "base_image": "acme.local/pause:3.10.2", "binary": f"/cache/bin/{addon.binary}", "version": "v0",
-              "config_files": '{"prometheus.yml": "scrape_configs: []\\n"}', "config_checksum": "c0ffee", "port": "9090"}
+              "config_files": '{"prometheus.yml": "scrape_configs: []\\n"}', "config_checksum": "c0ffee", "port": "9090",
+              "synthetic_rules": "/state/node/synthetic-rules", **more}
     return [doc for doc in yaml.safe_load_all(addons.fill(addons.source(node, addon), values)) if doc]
 
 
@@ -114,6 +115,36 @@ def test_prometheus_runs_where_the_charts_admit_scrapes_with_its_generated_confi
     [role] = [d for d in docs if d["kind"] == "ClusterRole"]
     resources = {r for rule in role["rules"] for r in rule["resources"]}
     assert {"endpoints", "endpointslices", "services", "pods"} <= resources
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["spec"]["volumes"]}
+    assert mounts["synthetic-rules"] == {"name": "synthetic-rules", "mountPath": alertmanager.RULES_MOUNT, "readOnly": True}
+    assert volumes["synthetic-rules"]["hostPath"] == {"path": "/state/node/synthetic-rules", "type": "DirectoryOrCreate"}
+
+
+def test_alertmanager_listens_on_the_node_where_it_reaches_the_hosts_receiver(node: NodeSettings) -> None:
+    """Pods never reach the host: Alertmanager shares the node's network namespace, which does."""
+    docs = _filled(node, "alertmanager", port="9093", config_files='{"alertmanager.yml": "route: {}\\n"}')
+    deployment = _one(docs, "Deployment")
+    pod = deployment["spec"]["template"]["spec"]
+    assert deployment["metadata"]["namespace"] == "monitoring" and pod["hostNetwork"] is True
+    assert pod["nodeSelector"] == NODE_LABELS and pod["tolerations"] == [NODE_TOLERATION]
+    [container] = pod["containers"]
+    assert f"--web.listen-address={node.node_ip}:9093" in container["command"]
+    assert "--cluster.listen-address=" in container["command"], "one Alertmanager: no gossip listener"
+    assert _one(docs, "ConfigMap")["data"] == {"alertmanager.yml": "route: {}\n"}
+
+
+def test_alertmanager_sends_synthetic_alerts_to_the_harness_and_nothing_else(node: NodeSettings) -> None:
+    config = alertmanager.config(node)
+    assert config["route"]["receiver"] == "none"
+    [synthetic] = config["route"]["routes"]
+    assert synthetic["matchers"] == ['acme_synthetic="true"'] and synthetic["group_wait"] == "0s"
+    assert "trigger" in synthetic["group_by"], "each trigger is its own group, sent at once"
+    receivers = {r["name"]: r for r in config["receivers"]}
+    assert receivers["none"] == {"name": "none"}
+    assert receivers[synthetic["receiver"]]["webhook_configs"] == [
+        {"url": f"http://{node.host_ip}:9095/alerts", "send_resolved": False}]
+    assert alertmanager.receiver_address(node) == f"{node.host_ip}:9095"
 
 
 def test_prometheus_placeholders_are_the_local_environments_checked_configuration(node: NodeSettings,

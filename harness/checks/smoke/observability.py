@@ -1,17 +1,20 @@
 """Observability after a deploy, asked of the environment's own Prometheus: every target the released
-monitors select is scraped and up, every released rule group is loaded and evaluating. Where the
-harness reaches no Prometheus they SKIP (never PASS)."""
+monitors select is scraped and up, every released rule group is loaded and evaluating, and a
+synthetic alert reaches the Alertmanager receiver. Where the harness reaches no Prometheus (or no
+receiver) they SKIP (never PASS)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Iterable
 
 from ...core.fields import get_or
+from ...core.manifests import ObjectRef
 from ...core.selectors import selector_matches
-from ...live import prometheus_api
+from ...live import alerting, prometheus_api
 from ...live.prometheus_api import PrometheusError
 from ...live.releases import deployed_manifests
-from ...live.settings import SmokeSettings
+from ...live.settings import ObservabilitySettings, SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 from ..registry import Check, CheckSkipped, Finding, smoke_check
 
@@ -27,9 +30,13 @@ def _prometheus(settings: SmokeSettings) -> str:
     return url
 
 
+# The objects of findings about the backends themselves; the message names the URL or address.
+PROMETHEUS = ObjectRef("Prometheus", "", "api")
+RECEIVER = ObjectRef("Alertmanager", "", "receiver")
+
+
 def _unreachable(check: Check, err: PrometheusError) -> Finding:
-    """The error names the URL asked; the object stays the same wherever Prometheus runs."""
-    return check.finding({"metadata": {"name": "api"}}, "", str(err), "Prometheus")
+    return check.finding(PROMETHEUS, "", str(err))
 
 
 def _released(snap: Snapshot, *kinds: str) -> list[Obj]:
@@ -187,3 +194,56 @@ def _rule_findings(check: Check, rules: Obj, field: str, group: str, name: str,
 smoke_check("observability.rules-loaded",
             "every rule group of the released PrometheusRules is loaded in Prometheus, each rule evaluated without error",
             rules_loaded)
+
+
+def alert_delivered(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
+    url, found = _prometheus(settings), settings.observability
+    if not found.synthetic_rules_dir or not found.receiver_address:
+        raise CheckSkipped("no Alertmanager receiver the harness reads in this environment")
+    trigger = alerting.new_trigger()
+    try:
+        receiver = alerting.Receiver(found.receiver_address)
+    except OSError as err:
+        yield check.finding(RECEIVER, "", f"cannot listen on {found.receiver_address}: {err.strerror or err}")
+        return
+    with receiver:
+        try:
+            rule = alerting.install(found.synthetic_rules_dir, trigger)
+        except OSError as err:
+            yield check.finding(PROMETHEUS, "rule_files", f"cannot write the synthetic rule into "
+                                f"{found.synthetic_rules_dir}: {err.strerror or err}")
+            return
+        try:
+            prometheus_api.reload(url)
+            if receiver.wait_for(trigger, found.alert_deadline_seconds) is None:
+                yield from _undelivered(check, url, trigger, found)
+        except PrometheusError as err:
+            yield _unreachable(check, err)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                rule.unlink()
+            with contextlib.suppress(PrometheusError):
+                prometheus_api.reload(url)
+
+
+def _undelivered(check: Check, url: str, trigger: str, found: ObservabilitySettings) -> Iterable[Finding]:
+    """Where the synthetic alert stopped: not loaded, not firing, no Alertmanager, or not delivered."""
+    within = f"within {found.alert_deadline_seconds:g} s"
+    states = prometheus_api.rule_groups(url).get(alerting.group_name(trigger))
+    if states is None:
+        yield check.finding(PROMETHEUS, "rule_files", "the synthetic rule is not loaded after a reload: its rule "
+                                                      "files do not name the synthetic rules directory")
+    elif failing := next((s for s in states if s.health == "err"), None):
+        yield check.finding(PROMETHEUS, "rule_files", f"the synthetic rule fails to evaluate: {failing.error}")
+    elif not any(a.get("trigger") == trigger for a in prometheus_api.firing(url)):
+        yield check.finding(PROMETHEUS, "rule_files", f"{alerting.ALERT} did not fire {within}")
+    elif not (managers := prometheus_api.alertmanagers(url)):
+        yield check.finding(PROMETHEUS, "alerting.alertmanagers", "Prometheus sends its alerts to no Alertmanager")
+    else:
+        yield check.finding(RECEIVER, "", f"{alerting.ALERT} fired and went to {', '.join(managers)}, but did not "
+                                          f"reach the receiver at {found.receiver_address} {within}")
+
+
+smoke_check("observability.alert-delivered",
+            "a synthetic rule the check installs fires, and Alertmanager delivers its alert to the harness's receiver",
+            alert_delivered)

@@ -1,5 +1,6 @@
 """The cluster add-ons the real node runs as pods: kube-router's RBAC, the cluster DNS, the edge,
-Prometheus and the object store (cluster/addons/*.yaml, with the node's addresses, the tool build's binaries and any
+Alertmanager, Prometheus and the object store (cluster/addons/*.yaml, with the node's addresses, the tool build's
+binaries and any
 generated configuration filled in).
 Applied server-side like the CRDs, so a second `up` changes nothing."""
 
@@ -17,7 +18,7 @@ from kubernetes import client
 from ...core.errors import HarnessError
 from ...tools import kubectl
 from ...tools.process import ToolError
-from . import monitoring, object_storage
+from . import alertmanager, monitoring, object_storage
 from .agents import NODE_LABELS, NODE_TOLERATION, binary, local_images
 from .settings import NodeSettings
 
@@ -36,6 +37,8 @@ ADDONS = (
     Addon("kube-router"),
     Addon("coredns", binary="coredns", version_of="coredns", deployment=("kube-system", "coredns")),
     Addon("traefik", binary="traefik", version_of="traefik", deployment=("traefik", "traefik")),
+    Addon("alertmanager", binary="alertmanager", version_of="alertmanager", deployment=("monitoring", "alertmanager"),
+          more=alertmanager.placeholders),
     Addon("prometheus", binary="prometheus", version_of="promtool", deployment=("monitoring", "prometheus"),
           more=monitoring.placeholders),
     Addon("object-storage", deployment=("object-storage", "s3"), more=object_storage.placeholders),
