@@ -64,7 +64,8 @@ def _smoke(args: argparse.Namespace) -> int:
     api = api_client(target.kubeconfig, target.context)
     if not reachable(api, timeout=5):
         raise HarnessError(f"{args.env}: API server not reachable (kubeconfig {target.kubeconfig or '$KUBECONFIG'})")
-    found = data_plane(Project.discover(), target, api) if args.data_plane == "auto" else {}
+    project = Project.discover()
+    found = data_plane(project, target, api) if args.data_plane == "auto" else {}
     http = found.get("http") or HttpSettings()
     if args.resolve or args.ca_file:
         http = replace(http, resolve=resolve,
@@ -72,8 +73,8 @@ def _smoke(args: argparse.Namespace) -> int:
     settings = SmokeSettings(
         env=args.env, namespace=args.namespace, expected_revisions=revisions, cert_min_days=args.cert_min_days,
         data_plane=found.get("data_plane", args.data_plane == "yes"), http=http,
-        observability=observability(Project.discover(), target, api, args.prometheus))
-    wire = wire_measurer(Project.discover(), target, api) if settings.data_plane else None
+        observability=observability(project, target, api, args.prometheus))
+    wire = wire_measurer(project, target, api) if settings.data_plane else None
     outcomes = runner.run_until_settled(lambda: snapshot.load(api, args.namespace), settings, args.wait, args.only,
                                         wire=wire)
     write_reports(outcomes, args.format, args.output, {"junit": args.junit, "json": args.json})

@@ -14,16 +14,13 @@ from ...core.project import Project
 from ...live.wire import WireMatrix, WireRow
 from ...policy.intended import Flow
 from ...policy.netpol import Endpoint, FlowResult, flow_matrix
-from ...render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
-from ...render.renderer import Renderer
+from ...publish.environments import environment_scenarios
 from . import wire
 from .settings import NodeSettings
 
 
 def measure(project: Project, api: client.ApiClient, node: NodeSettings, env: str) -> WireMatrix:
-    plans = plan_scenarios(project, Selection(environments=(env,)))
-    scenario = next(s for s in build_scenarios(project, plans, Renderer(project), RunOptions(), needs_baseline=False,
-                                               needs_schemas=False) if s.is_environment)
+    scenario, = environment_scenarios(project, [env])
     results = flow_matrix(scenario.intended, scenario.manifests)
     addresses: dict[str, str | None] = {}
     for result in results:
