@@ -52,8 +52,11 @@ class Recorder:
             self.samples.append(sample)
 
     def since(self, start: float) -> list[Sample]:
+        """The samples from `start` on, led by the one in force at `start` (the last recorded by then):
+        a Deployment nothing touches writes no status, so there may be no later sample at all."""
         with self.lock:
-            return [s for s in self.samples if s.at >= start]
+            in_force = [s for s in self.samples if s.at <= start][-1:]
+            return in_force + [s for s in self.samples if s.at > start]
 
     def min_available(self, start: float = 0.0) -> int:
         return min(s.available for s in self.since(start))

@@ -39,3 +39,10 @@ def test_recorder_reports_the_lowest_availability_seen():
         recorder.add(Sample.of(deployment(available=available), float(at)))
     assert recorder.min_available() == 2
     assert recorder.min_available(start=2.0) == 3
+    assert recorder.min_available(start=1.5) == 2, "the sample in force at the start counts"
+
+
+def test_recorder_counts_the_state_in_force_when_nothing_changed_after_the_start():
+    recorder = Recorder()
+    recorder.add(Sample.of(deployment(available=3), 0.0))
+    assert recorder.min_available(start=1.0) == 3
