@@ -178,3 +178,15 @@ def test_api_server_is_reachable_from_pods_through_the_kubernetes_service(node: 
     assert config["options"]["kubeApiserverCertSANs"] == ["10.0.0.1", node.node_ip]
     [patch] = [p for p in config["componentsPatches"] if p["name"] == "kube-apiserver"]
     assert patch["extraArgs"] == [{"key": "advertise-address", "value": node.node_ip}]
+
+
+@pytest.mark.parametrize("addon", [a for a in addons.ADDONS if a.deployment], ids=lambda a: a.name)
+def test_every_add_on_container_requests_cpu_and_memory(node: NodeSettings, addon: addons.Addon) -> None:
+    """A BestEffort pod's cgroup weighs 2 against 102 per 100m requested: with the add-ons BestEffort,
+    a burst of Burstable pods (the wire probes) starved the edge and every request through it stalled for 5 s."""
+    docs = [doc for doc in yaml.safe_load_all(addons.source(node, addon).read_text()) if doc]
+    containers = [c for d in docs if d["kind"] == "Deployment" for c in d["spec"]["template"]["spec"]["containers"]]
+    assert containers
+    for container in containers:
+        requests = container.get("resources", {}).get("requests", {})
+        assert {"cpu", "memory"} <= requests.keys(), f"{addon.name}/{container['name']} requests {requests or 'nothing'}"
