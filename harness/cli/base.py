@@ -22,7 +22,8 @@ exit codes, the same for every command:
   2    bad input or environment (an unknown name, a missing file or tool, no cluster, an
        argument that cannot apply): one `error:` line on stderr, no traceback
   3-7  release and demo: 3 preflight failed, 4 apply failed, 5 smoke failed and rolled
-       back, 6 smoke failed and rollback did not help, 7 a canary aborted by its analysis
+       back, 6 smoke failed and rollback did not help, 7 a canary aborted by its analysis or a
+       blue-green release whose preview or watch failed
        (README, Release)
   130  interrupted
 """

@@ -20,13 +20,21 @@ class Revision:
     status: str
     secret: Obj
 
-    def manifest(self) -> list[dict[str, Any]]:
-        """The manifest helm applied at this revision (release payload: base64 of gzipped JSON)."""
+    def _payload(self) -> dict[str, Any]:
+        """The release record helm stored for this revision (base64 of gzipped JSON)."""
         payload = base64.b64decode(base64.b64decode(self.secret["data"]["release"]))
         if payload[:2] == b"\x1f\x8b":
             payload = gzip.decompress(payload)
-        text = json.loads(payload).get("manifest", "")
+        return json.loads(payload)
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """The manifest helm applied at this revision."""
+        text = self._payload().get("manifest", "")
         return [d for d in yaml.load_all(text, Loader=yaml.CSafeLoader) if isinstance(d, dict)]
+
+    def config(self) -> dict[str, Any]:
+        """The values given at this revision (every values file merged; the chart's defaults not included)."""
+        return self._payload().get("config") or {}
 
 
 def revisions(secrets: list[Obj]) -> dict[str, list[Revision]]:

@@ -3,25 +3,14 @@ Secrets) are the 'before' side, so a change Kubernetes cannot apply in place sto
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 from typing import Any
 
-import yaml
-from release_fakes import release_secret
+from release_fakes import helm_release_secret
 
 from harness.core.project import Project
 from harness.publish.environments import environment_scenarios
 from harness.deploy.release.preflight import deployed_baseline, run_upgrade_safety
-
-
-def helm_release_secret(name: str, version: int, docs: list[dict[str, Any]]) -> dict[str, Any]:
-    """A release Secret as Helm stores it: base64 (Secret data) of base64 of gzipped JSON."""
-    payload = gzip.compress(json.dumps({"manifest": yaml.safe_dump_all(docs)}).encode())
-    secret = release_secret(name, version, "deployed")
-    secret["data"] = {"release": base64.b64encode(base64.b64encode(payload)).decode()}
-    return secret
 
 
 def deployed_as_rendered(project: Project, mutate=None) -> list[dict[str, Any]]:

@@ -9,6 +9,13 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Each strategy's image flags: --<prefix>-tag and --<prefix>-digest.
+IMAGE_FLAGS = (("canary", "canary"), ("blue-green", "candidate"))
+DIGEST_CASES = [case for strategy, prefix in IMAGE_FLAGS for case in (
+    (("--env", "local", "--strategy", strategy, f"--{prefix}-tag", "1.0.1", f"--{prefix}-digest", "sha256:abc"),
+     f"--{prefix}-digest: expected sha256:<64 lowercase hex digits>, got 'sha256:abc'"),
+    (("--env", "local", "--strategy", strategy, f"--{prefix}-digest", "sha256:" + "a" * 64),
+     f"--{prefix}-digest: pins a --{prefix}-tag, which is missing"))]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -23,13 +30,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
      "--steps: weights must rise step by step, got 50,10,100"),
     (("--env", "local", "--strategy", "canary", "--interval", "0"),
      "--interval: a step needs an analysis interval above 0 seconds"),
-    (("--env", "local", "--strategy", "canary", "--canary-tag", "1.0.1", "--canary-digest", "sha256:abc"),
-     "--canary-digest: expected sha256:<64 lowercase hex digits>, got 'sha256:abc'"),
-    (("--env", "local", "--strategy", "canary", "--canary-digest", "sha256:" + "a" * 64),
-     "--canary-digest: pins a --canary-tag, which is missing"),
-    (("--env", "local", "--strategy", "blue-green"), "argument --strategy: invalid choice: 'blue-green'"),
+    (("--env", "local", "--strategy", "bluegreen"), "argument --strategy: invalid choice: 'bluegreen'"),
+    (("--env", "local", "--watch", "30"), "--watch: applies to --strategy blue-green only"),
+    (("--env", "local", "--strategy", "canary", "--candidate-tag", "1.0.1"),
+     "--candidate-tag: applies to --strategy blue-green only"),
+    (("--env", "local", "--strategy", "blue-green", "--steps", "10,100"), "--steps: applies to --strategy canary only"),
+    (("--env", "local", "--strategy", "blue-green", "--watch", "0"),
+     "--watch: the public hosts need a watch above 0 seconds after the switch"),
+    *DIGEST_CASES,
 ], ids=["unknown-env", "missing-kubeconfig", "unconfirmed-context", "no-env", "steps-without-canary", "falling-steps",
-        "zero-interval", "bad-digest", "digest-without-tag", "unknown-strategy"])
+        "zero-interval", "unknown-strategy", "watch-without-blue-green", "candidate-with-canary",
+        "steps-with-blue-green", "zero-watch",
+        *(f"{kind}-{strategy}" for strategy, _ in IMAGE_FLAGS for kind in ("bad-digest", "digest-without-tag"))])
 def test_bad_input_is_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text("apiVersion: v1\nkind: Config\ncurrent-context: prod\ncontexts:\n"

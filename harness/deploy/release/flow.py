@@ -25,7 +25,8 @@ from ...live.releases import revisions
 from ..rollback import deployed_revisions, plan, roll_back
 from ...live.settings import SETTLE_SECONDS, SmokeSettings
 from ..target import Target, data_plane, observability, require_confirmation, target_for, wire_measurer
-from . import canary, preflight
+from . import blue_green, canary, preflight
+from .blue_green import BlueGreenPlan
 from .canary import CanaryPlan
 from .deploy import helmfile_apply, helmfile_diff, tool_env
 from .outcome import Exit, ReleaseRecord, Step
@@ -43,6 +44,7 @@ class ReleaseOptions:
     settle_seconds: float = SETTLE_SECONDS
     cert_min_days: int = SmokeSettings.cert_min_days
     canary: CanaryPlan | None = None  # a canary release of one chart release instead of helmfile apply of all
+    blue_green: BlueGreenPlan | None = None  # a blue-green switch of one chart release, likewise
 
 
 class _Run:
@@ -107,7 +109,11 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
         return record
 
     if options.canary is not None:
-        record.exit = _canary(run, options.canary)
+        record.exit = _progressive(run, options.canary.release, "its canary", lambda: canary.release(run, options.canary))
+        return record
+    if options.blue_green is not None:
+        record.exit = _progressive(run, options.blue_green.release, "its blue-green switch",
+                                   lambda: blue_green.release(run, options.blue_green))
         return record
 
     changes: list[bool] = []
@@ -153,13 +159,15 @@ def release(project: Project, options: ReleaseOptions, log: Callable[[str], None
     return record
 
 
-def _canary(run: _Run, plan: CanaryPlan) -> Exit:
-    if plan.release not in run.record.before:
-        run.step("canary", lambda: (False, f"release {plan.release} is not deployed in namespace "
-                                           f"{run.options.namespace}: release it first, then its canary", ""))
+def _progressive(run: _Run, release_name: str, what: str, flow: Callable[[], Exit]) -> Exit:
+    """A canary or blue-green release of one deployed chart release; a release not deployed is refused."""
+    if release_name not in run.record.before:
+        run.step(what.removeprefix("its "), lambda: (
+            False, f"release {release_name} is not deployed in namespace {run.options.namespace}: release it "
+                   f"first, then {what}", ""))
         return Exit.PREFLIGHT_FAILED
     try:
-        return canary.release(run, plan)
+        return flow()
     finally:
         run.record.after = run.newest_revisions()
 

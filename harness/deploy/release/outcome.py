@@ -7,6 +7,7 @@ from enum import IntEnum
 
 from ...checks.run import Outcome as SmokeOutcome
 from ...checks.run import Status
+from ..traffic import UrlSummary
 from .analysis import Decision
 
 
@@ -31,6 +32,16 @@ class Step:
     output: str = ""  # the long form (a diff, failure lines) for the Markdown report
 
 
+@dataclass(frozen=True)
+class Observation:
+    """Requests a blue-green step sent through the edge itself, and how many the colour behind the
+    host counted over the same window (Prometheus; None where it was not read)."""
+
+    step: str
+    requests: UrlSummary
+    answered: float | None = None
+
+
 @dataclass
 class ReleaseRecord:
     env: str
@@ -44,6 +55,7 @@ class ReleaseRecord:
     exit: Exit = Exit.RELEASED
     strategy: str = "rolling"
     decisions: list[Decision] = field(default_factory=list)  # a canary's, one per analysed step
+    observations: list[Observation] = field(default_factory=list)  # a blue-green release's edge requests
 
     @property
     def changed(self) -> dict[str, tuple[int | None, int]]:

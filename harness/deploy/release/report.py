@@ -24,6 +24,24 @@ _VERDICT = {
 }
 
 
+# Exit 7 of a blue-green release: the preview or the watch failed.
+BLUE_GREEN_ABORTED = ("the new colour failed its preview or its watch: the public hosts stay on (or went back to) "
+                      "the old colour, which passes smoke")
+
+
+def verdict(record: ReleaseRecord) -> str:
+    if record.exit is Exit.CANARY_ABORTED and record.strategy == "blue-green":
+        return BLUE_GREEN_ABORTED
+    return _VERDICT[record.exit]
+
+
+def ending(record: ReleaseRecord) -> str:
+    """The exit's name for one console line: `canary aborted`, `blue-green aborted`, `released`, ..."""
+    if record.exit is Exit.CANARY_ABORTED and record.strategy == "blue-green":
+        return "blue-green aborted"
+    return record.exit.name.lower().replace("_", " ")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -37,12 +55,18 @@ def _smoke_rows(outcomes: list[SmokeOutcome]) -> list[str]:
 
 def markdown(record: ReleaseRecord) -> str:
     lines = [f"# Release to `{record.env}` (context `{record.context}`)", "",
-             f"**Result: exit {int(record.exit)} — {_VERDICT[record.exit]}** ({elapsed(record):.1f} s)", "",
+             f"**Result: exit {int(record.exit)} — {verdict(record)}** ({elapsed(record):.1f} s)", "",
              "## Steps", "", "| step | result | seconds | detail |", "|---|---|---|---|"]
     lines += [f"| {s.name} | {s.status} | {s.seconds:.1f} | {_cell(s.detail)} |" for s in record.steps]
     if record.decisions:
         lines += ["", f"## Analysis ({record.strategy})", "", "| step | decision | numbers and reasons |", "|---|---|---|"]
         lines += [f"| {d.weight}% | {d.verdict.value} | {_cell(d.line())} |" for d in record.decisions]
+    if record.observations:
+        lines += ["", f"## Requests through the edge ({record.strategy})", "",
+                  "| step | url | requests | failed | p99 | counted by the colour |", "|---|---|---|---|---|---|"]
+        lines += [f"| {o.step} | {o.requests.url} | {o.requests.requests} | {o.requests.failed} | "
+                  f"{o.requests.p99_ms:.1f} ms | {'-' if o.answered is None else f'{o.answered:.0f}'} |"
+                  for o in record.observations]
     lines += ["", "## What changed", ""]
     if record.changed:
         lines += ["| release | revision before | revision after | rolled back to |", "|---|---|---|---|"]
