@@ -36,6 +36,10 @@ class Revision:
         """The values given at this revision (every values file merged; the chart's defaults not included)."""
         return self._payload().get("config") or {}
 
+    def chart_version(self) -> str:
+        """The version of the chart this revision installed."""
+        return str(((self._payload().get("chart") or {}).get("metadata") or {}).get("version", ""))
+
 
 def revisions(secrets: list[Obj]) -> dict[str, list[Revision]]:
     """release name -> revisions, newest first."""

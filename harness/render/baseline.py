@@ -44,15 +44,24 @@ def resolve_baseline(project: Project, ref: str | None) -> Baseline:
 
 def _extract(project: Project, ref: str, commit: str) -> Baseline:
     target = project.cache_dir / "base" / commit
-    done = target / ".complete"
-    if not done.exists():
-        archive = git.archive(project.root, commit, "charts", "values")
-        if archive is None:  # no values/ at that commit yet
-            archive = git.archive(project.root, commit, "charts")
-        if archive is None:
-            return Baseline(None, f"upgrade safety skipped: no charts/ at {ref} ({commit[:12]})", ref)
-        target.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(target, filter="data")
-        done.touch()
+    # no values/ at that commit yet: the charts alone
+    if not extract_tree(project, commit, ("charts", "values"), target) and \
+            not extract_tree(project, commit, ("charts",), target):
+        return Baseline(None, f"upgrade safety skipped: no charts/ at {ref} ({commit[:12]})", ref)
     return Baseline(target / "charts", f"base {ref} ({commit[:12]})", ref)
+
+
+def extract_tree(project: Project, commit: str, paths: tuple[str, ...], target: Path) -> bool:
+    """`paths` at `commit` extracted under `target` once (a `.complete` marker); False when one of
+    them did not exist there."""
+    done = target / ".complete"
+    if done.exists():
+        return True
+    archive = git.archive(project.root, commit, *paths)
+    if archive is None:
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    done.touch()
+    return True

@@ -45,3 +45,13 @@ def archive(root: Path, commit: str, *paths: str) -> bytes | None:
     """A tar of `paths` at `commit`, or None when one of them did not exist there."""
     done = _git(root, "archive", "--format=tar", commit, *paths, binary=True)
     return done.stdout if done.ok else None
+
+
+def files_at(root: Path, commit: str, under: str) -> list[str]:
+    """Every file path under `under` at `commit`."""
+    return _output(root, "ls-tree", "-r", "--name-only", commit, "--", under).splitlines()
+
+
+def commits_touching(root: Path, ref: str, *pathspecs: str) -> list[str]:
+    """Commits reachable from `ref` that changed a path matching `pathspecs`, newest first."""
+    return _output(root, "rev-list", ref, "--", *pathspecs).split()

@@ -6,10 +6,7 @@ only the restore can tell) makes verify fail naming the table."""
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
-import secrets
-import socket
 import time
 
 import pytest
@@ -19,33 +16,14 @@ from harness.core.project import Project
 from harness.deploy.backup.run import backup_run, newest_folder
 from harness.deploy.backup.store import DUMP_CRONJOB, ObjectStore, credentials, destination, local_url
 from harness.deploy.backup.verify import verify
-from harness.deploy.node.edge import http_settings
-from harness.live.httpprobe import _tls_context
+
+from edge_items import post_items
 
 NAMESPACE = "acme"
 
 pytestmark = pytest.mark.e2e
 
 ROWS = 100  # 60 ms each through the edge; a few KiB of table data in the archive
-
-
-def post_items(cluster, api: client.ApiClient, count: int) -> None:
-    """`count` items through the edge, one keep-alive TLS connection (the API writes them to PostgreSQL)."""
-    settings = http_settings(cluster, api)
-    assert settings is not None, "the edge is not available on the real node"
-    sock = _tls_context(settings).wrap_socket(socket.create_connection((settings.connect_to, 443), timeout=10),
-                                              server_hostname="api.acme.com")
-    conn = http.client.HTTPConnection("api.acme.com", 443, timeout=10)
-    conn.sock = sock
-    try:
-        for _ in range(count):
-            conn.request("POST", "/v1/items", body=json.dumps({"name": secrets.token_hex(16)}),
-                         headers={"Host": "api.acme.com", "Content-Type": "application/json"})
-            answer = conn.getresponse()
-            answer.read()
-            assert answer.status in (200, 201), f"POST /v1/items answered {answer.status}"
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

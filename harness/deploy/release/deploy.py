@@ -50,11 +50,13 @@ def tool_env(project: Project, target: Target) -> dict[str, str]:
 
 
 def helmfile_apply(project: Project, target: Target, context: str, selector: str | None = None,
-                   values: Sequence[Path] = ()) -> str:
+                   values: Sequence[Path] = (), tree: Path | None = None) -> str:
+    """`tree`: the helmfile, charts and values of another checkout (a previous release extracted
+    from git) deployed with this project's tools and real-node values."""
     env = tool_env(project, target)
     # A release an interrupted apply left pending would refuse this one (see deploy/pending.py).
     recovered = recover(project.tool("helm"), find_stuck(api_client(target.kubeconfig, context)), context, env,
                         target.local)
-    helmfile_tool.apply(project.tool("helmfile"), target.env, context, project.root, env,
+    helmfile_tool.apply(project.tool("helmfile"), target.env, context, tree or project.root, env,
                         state_values(project, target), selector, values)
     return f"applied (recovered {', '.join(recovered)})" if recovered else "applied"
