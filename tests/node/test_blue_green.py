@@ -116,9 +116,7 @@ def test_a_good_candidate_is_switched_under_traffic_without_a_failed_request(api
     switched = run.during("switch: public hosts to green", f"watch: green serves api.acme.com for {WATCH:g} s")
     assert switched.requests >= RATE * WATCH and switched.failed == 0, switched.line()
     assert run.during("candidate: on green, the public hosts stay on blue").failed == 0, run.summary.line()
-    # No request anywhere was answered with an error; a stall of the node's edge while the preview's smoke
-    # suite measures the wire matrix shows as timeouts (docs/real-node.md, networkpolicy.wire), never as 5xx.
-    assert set(run.summary.failures) <= {"timeout"}, run.summary.line()
+    assert run.summary.failed == 0, run.summary.line()  # the whole stream, the preview's smoke suite included
     preview, watch = record.observations
     assert preview.requests.failed == 0 and preview.answered == preview.requests.requests == 20, preview
     assert watch.requests.failed == 0 and watch.answered > 0, watch  # the switch reached the edge
@@ -143,9 +141,7 @@ def test_a_bad_candidate_fails_its_preview_and_never_reaches_the_public_host(api
     # Every request the bad colour answered was the preview's: 0 of the public stream's.
     assert preview.answered == preview.requests.requests == 20, preview
     # The bad colour answers 500 (a fifth of its requests): the public stream saw none, and nothing failed
-    # while the candidate was applied, previewed and rolled back.
-    assert run.summary.requests > 0 and "500" not in run.summary.failures, run.summary.line()
-    before_smoke = run.during(*[s.name for s in record.steps if s.name in run.windows and s.name != "smoke after abort"])
-    assert before_smoke.failed == 0 and before_smoke.requests > 0, before_smoke.line()
+    # while the candidate was applied, previewed and rolled back, nor in the smoke suite after.
+    assert run.summary.requests > 0 and run.summary.failed == 0, run.summary.line()
     assert _public_backend(api) == "acme-api"
     assert record.rolled_back == {"acme-api": acme_api}
