@@ -36,9 +36,9 @@ def _tls_context(settings: HttpSettings) -> ssl.SSLContext:
     return ctx
 
 
-def fetch(url: str, settings: HttpSettings) -> Response:
-    """GET `url` without following redirects; connect to settings.resolve[host] when given,
-    else to settings.connect_to when given, else to the host's own address."""
+def fetch(url: str, settings: HttpSettings, headers: dict[str, str] | None = None) -> Response:
+    """GET `url` (with `headers` besides Host and User-Agent) without following redirects; connect to
+    settings.resolve[host] when given, else to settings.connect_to when given, else to the host's own address."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     https = parts.scheme == "https"
@@ -53,7 +53,7 @@ def fetch(url: str, settings: HttpSettings) -> Response:
             sock = _tls_context(settings).wrap_socket(sock, server_hostname=host)
         conn = http.client.HTTPConnection(host, port, timeout=settings.timeout)
         conn.sock = sock  # our socket: resolved address, verified TLS with SNI = host
-        conn.request("GET", parts.path or "/", headers={"Host": host, "User-Agent": "acme-smoke"})
+        conn.request("GET", parts.path or "/", headers={**(headers or {}), "Host": host, "User-Agent": "acme-smoke"})
         raw = conn.getresponse()
         return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, raw.read())
     except ssl.SSLCertVerificationError as err:

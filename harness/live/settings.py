@@ -64,3 +64,9 @@ class ObservabilitySettings:
     receiver_address: str | None = None
     # Rules evaluated every second and no group wait deliver in about two seconds: 30 s is broken.
     alert_deadline_seconds: float = 30.0
+    # The log store's HTTP API (VictoriaLogs' LogsQL) and its shipper's (vlagent's /health); without
+    # the store, logs-shipped skips. The shipper reads the pod's log file every second and sends a
+    # batch every second, so a line is queryable in about two: 30 s is broken, not slow.
+    logs_url: str | None = None
+    log_shipper_url: str | None = None
+    log_deadline_seconds: float = 30.0

@@ -1,7 +1,8 @@
 """Cases of every smoke check over the healthy environment of smoke_objects, each broken one way.
 
 A case's build takes the World (a CA; for the http.* checks a site on loopback, for the observability.*
-checks a stand-in Prometheus) and returns the snapshot and the settings the check runs with.
+checks a stand-in Prometheus, for logs-shipped the site and a stand-in log store) and returns the
+snapshot and the settings the check runs with.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from harness.live.settings import ObservabilitySettings, SmokeSettings
 from harness.live.snapshot import Obj, Snapshot
 from harness.live.wire import WireMatrix, WireRow
 from http_site import Site
+from logs_site import Answers as LogAnswers, FakeLogStore
 from prometheus_site import FakePrometheus, free_address, group, rule, target
 from smoke_objects import NOW, NS, endpoint_slice, healthy_snapshot, meta, pod, release_secret, service, tls_secret
 
@@ -34,6 +36,7 @@ class World:
     ca: trustme.CA
     site: Site | None = None  # started only for the http.* checks
     prometheus: FakePrometheus | None = None  # started only for the observability.* checks
+    logs: FakeLogStore | None = None  # started only for observability.logs-shipped
 
 
 Build = Callable[[World], tuple[Snapshot, SmokeSettings]]
@@ -316,6 +319,40 @@ def alerted(answers: dict[str, Any] | None = None, **found: Any) -> Build:
                                          receiver_address=address, alert_deadline_seconds=0.5)
         return healthy_snapshot(world.ca), SmokeSettings(observability=replace(settings, **found))
     return build
+
+
+def shipped(answers: dict[str, Any] | None = None, site: dict[str, Any] | None = None,
+            http: dict[str, Any] | None = None, **found: Any) -> Build:
+    """The healthy snapshot behind the loopback site, whose API logs every request id it sees, and a log
+    store whose shipper delivers those lines with the pod's labels (each step changed by `answers`, the
+    site's behaviour by `site`, how the edge is reached by `http`)."""
+    def build(world: World) -> tuple[Snapshot, SmokeSettings]:
+        assert world.logs is not None, "logs cases need the site and log_store fixtures"
+        snap, settings = behave(**(site or {}))(world)
+        store = world.logs.answers
+        store.logged = world.site.behaviour.request_ids
+        for key, value in (answers or {}).items():
+            setattr(store, key, value)
+        logs = ObservabilitySettings(logs_url=world.logs.url, log_shipper_url=world.logs.shipper_url,
+                                     log_deadline_seconds=0.5)
+        return snap, replace(settings, http=replace(settings.http, **(http or {})),
+                             observability=replace(logs, **found))
+    return build
+
+
+def unlabelled(**fields: str | None) -> dict[str, Any]:
+    """The shipper's fields for the API's line with `fields` changed (None: left out)."""
+    base = LogAnswers().fields
+    return {"fields": {k: v for k, v in {**base, **fields}.items() if v is not None}}
+
+
+def bare_pod(build: Build) -> Build:
+    """`build`, its first API pod without labels (nothing for the line to carry)."""
+    def bare(world: World) -> tuple[Snapshot, SmokeSettings]:
+        snap, settings = build(world)
+        del snap.pods[0]["metadata"]["labels"]
+        return snap, settings
+    return bare
 
 
 def unavailable(snap: Snapshot, world: World) -> None:
@@ -697,4 +734,37 @@ CASES = [
            ("Alertmanager/receiver", "", "cannot listen on 192.0.2.1:9: Cannot assign requested address")),
     broken("observability.alert-delivered", "prometheus-unavailable", alerted({"status": 503}),
            ("Prometheus/api", "", part("/-/reload: HTTP 503 unavailable"))),
+    sound("observability.logs-shipped", "line-stored-with-the-pods-labels", shipped()),    sound("observability.logs-shipped", "no-shipper-address", shipped(log_shipper_url=None)),
+    sound("observability.logs-shipped", "pod-without-labels",
+          bare_pod(shipped(unlabelled(**{"kubernetes.pod_labels.app.kubernetes.io/component": None,
+                                         "kubernetes.pod_labels.app.kubernetes.io/part-of": None})))),
+    broken("observability.logs-shipped", "edge-unreachable", shipped(http={"https_port": int(free_address().split(":")[1])}),
+           ("Host/api.acme.com", "", part("the request to log could not be sent: cannot connect to api.acme.com "
+                                          "(127.0.0.1:"))),
+    broken("observability.logs-shipped", "api-does-not-echo-the-request-id",
+           shipped(site={"echo_request_id": False}),
+           ("Host/api.acme.com", "", part("https://api.acme.com/healthz/ready answered 200 without echoing X-Request-Id, "
+                                          "so the API never saw the request (request_id smoke-"))),
+    broken("observability.logs-shipped", "store-unreachable", shipped({"status": 500}),
+           ("LogStore/api", "", part("the log store is unreachable: http://127.0.0.1:"))),
+    broken("observability.logs-shipped", "shipper-not-running", shipped({"ships": False, "shipper_up": False}),
+           ("LogShipper/agent", "", part("the log shipper is not running: http://127.0.0.1:"))),
+    broken("observability.logs-shipped", "line-not-shipped", shipped({"ships": False}),
+           ("LogStore/api", "", part("no line of the request in the log store within 0.5 s (request_id smoke-"))),
+    broken("observability.logs-shipped", "namespace-not-shipped", shipped({"ships": False, "namespace_lines": False}),
+           ("LogStore/api", "", part("no line of the request in the log store within 0.5 s; the store holds no line "
+                                     "of namespace acme at all (request_id smoke-"))),
+    broken("observability.logs-shipped", "line-of-another-pod", shipped(unlabelled(**{"kubernetes.pod_name": "acme-api-9"})),
+           ("LogStore/api", "kubernetes.pod_name", part("the line names pod acme/acme-api-9, not a pod of namespace acme "
+                                                        "(request_id smoke-"))),
+    broken("observability.logs-shipped", "line-of-another-namespace",
+           shipped(unlabelled(**{"kubernetes.pod_namespace": "default"})),
+           ("LogStore/api", "kubernetes.pod_name", part("the line names pod default/acme-api-0, not a pod of namespace "
+                                                        "acme (request_id smoke-"))),
+    broken("observability.logs-shipped", "pod-labels-missing",
+           shipped(unlabelled(**{"kubernetes.pod_labels.app.kubernetes.io/component": None,
+                                 "kubernetes.pod_labels.app.kubernetes.io/part-of": "other"})),
+           ("Pod/acme/acme-api-0", "metadata.labels", part("the line lacks the pod's labels "
+                                                           "app.kubernetes.io/component=api, app.kubernetes.io/part-of=acme "
+                                                           "(request_id smoke-"))),
 ]

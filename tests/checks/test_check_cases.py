@@ -31,9 +31,11 @@ def run(case: Case, request: pytest.FixtureRequest) -> list:
         except CheckSkipped as skip:
             pytest.fail(f"{case.id}: the check skipped ({skip}); a case must make it run")
     if case.check_id in SMOKE:
-        site = request.getfixturevalue("site") if case.check_id.startswith("http.") else None
+        logs = case.check_id == "observability.logs-shipped"
+        site = request.getfixturevalue("site") if case.check_id.startswith("http.") or logs else None
         prometheus = request.getfixturevalue("prometheus_site") if case.check_id.startswith("observability.") else None
-        snapshot, settings = case.build(smoke_cases.World(request.getfixturevalue("ca"), site, prometheus))
+        store = request.getfixturevalue("log_store") if logs else None
+        snapshot, settings = case.build(smoke_cases.World(request.getfixturevalue("ca"), site, prometheus, store))
         (outcome,) = run_smoke(snapshot, settings, [SMOKE[case.check_id]])
         if outcome.status is Status.SKIP:
             pytest.fail(f"{case.id}: the check skipped ({outcome.skipped}); a case must make it run")

@@ -31,13 +31,13 @@ def test_each_components_hosts_in_order_once_each():
                     http_routes=[labelled("ui", None), labelled("ui", {"hostnames": ["app.acme.com", "www.acme.com"]}),
                                  labelled("api", {"hostnames": ["api.acme.com", "v2.api.acme.com"]})])
     assert http._ui(snap, SETTINGS) == ["www.acme.com", "app.acme.com"]
-    assert http._api(snap, SETTINGS) == ["api.acme.com", "v2.api.acme.com"]
+    assert http.api_hosts(snap, SETTINGS) == ["api.acme.com", "v2.api.acme.com"]
 
 
 def test_the_contracts_host_when_the_component_is_not_deployed():
     snap = Snapshot(namespace="acme", ingresses=[labelled("metrics", rules("metrics.acme.com"))])
     assert http._ui(snap, SETTINGS) == [SETTINGS.http.ui_host]
-    assert http._api(snap, SETTINGS) == [SETTINGS.http.api_host]
+    assert http.api_hosts(snap, SETTINGS) == [SETTINGS.http.api_host]
 
 
 @pytest.mark.parametrize("check", [c for c in all_checks(Subject.SNAPSHOT) if c.id.startswith("http.")], ids=lambda c: c.id)

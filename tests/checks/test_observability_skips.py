@@ -11,6 +11,8 @@ from harness.live.settings import ObservabilitySettings, SmokeSettings
 from smoke_objects import healthy_snapshot
 
 CHECKS = [c for c in all_checks(Subject.SNAPSHOT) if c.family == "observability"]
+LOGS = [c for c in CHECKS if c.id == "observability.logs-shipped"]
+PROMETHEUS = [c for c in CHECKS if c not in LOGS]  # the checks that ask Prometheus
 SCRAPED_RULES = [c for c in CHECKS if c.id in ("observability.scraped", "observability.rules-loaded")]
 
 
@@ -18,9 +20,20 @@ def skips(settings: SmokeSettings, checks, ca) -> dict[str, str]:
     return {o.check.id: o.skipped for o in run_smoke(healthy_snapshot(ca), settings, checks)}
 
 
-def test_without_a_prometheus_every_check_skips(ca):
-    assert skips(SmokeSettings(), CHECKS, ca) == {
-        c.id: "no Prometheus the harness reaches in this environment" for c in CHECKS}
+def test_without_a_prometheus_every_check_that_asks_it_skips(ca):
+    assert skips(SmokeSettings(), PROMETHEUS, ca) == {
+        c.id: "no Prometheus the harness reaches in this environment" for c in PROMETHEUS}
+
+
+def test_without_a_log_store_no_request_is_sent(ca):
+    settings = SmokeSettings(data_plane=True, observability=ObservabilitySettings(prometheus_url="http://127.0.0.1:9"))
+    assert skips(settings, LOGS, ca) == {
+        "observability.logs-shipped": "no log store the harness reaches in this environment"}
+
+
+def test_without_a_data_plane_no_request_reaches_the_api(ca):
+    settings = SmokeSettings(observability=ObservabilitySettings(logs_url="http://127.0.0.1:9"))
+    assert skips(settings, LOGS, ca) == {"observability.logs-shipped": "no data plane, so no request reaches the API"}
 
 
 def test_without_released_monitors_or_rules_there_is_nothing_to_judge(ca):

@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +29,8 @@ class Behaviour:
     asset_cache: str = "public, max-age=31536000, immutable"
     index_body: str = f'<html><script src="{ASSET}"></script></html>'
     health_status: int = 200
+    echo_request_id: bool = True  # the API answers with the caller's X-Request-Id, as the stand-in API does
+    request_ids: list[str] = field(default_factory=list)  # every X-Request-Id the API saw: what it logged
 
 
 def handler(behaviour: Behaviour, tls: bool) -> type[BaseHTTPRequestHandler]:
@@ -58,7 +60,11 @@ def handler(behaviour: Behaviour, tls: bool) -> type[BaseHTTPRequestHandler]:
             elif self.path == ASSET:
                 self.answer(200, {**common, "Cache-Control": behaviour.asset_cache}, b"js")
             elif self.path == "/healthz/ready":
-                self.answer(behaviour.health_status, common, b"ok")
+                request_id = self.headers.get("X-Request-Id")
+                if request_id:
+                    behaviour.request_ids.append(request_id)
+                echo = {"X-Request-Id": request_id} if request_id and behaviour.echo_request_id else {}
+                self.answer(behaviour.health_status, {**common, **echo}, b"ok")
             else:
                 self.answer(404, common)
 

@@ -13,11 +13,13 @@ import threading
 import urllib.request
 from pathlib import Path
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Iterator
 
 import pytest
 import yaml
+
+from loopback import serving
 
 
 @dataclass
@@ -128,13 +130,8 @@ def free_address() -> str:
 def prometheus_site() -> Iterator[FakePrometheus]:
     rules = tempfile.TemporaryDirectory(prefix="acme-synthetic-rules-")
     answers = Answers(rules_dir=rules.name)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(answers))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
     try:
-        yield FakePrometheus(answers, f"http://127.0.0.1:{server.server_address[1]}")
+        with serving(_handler(answers)) as url:
+            yield FakePrometheus(answers, url)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
         rules.cleanup()

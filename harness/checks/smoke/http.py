@@ -38,19 +38,19 @@ def _ui(snap: Snapshot, settings: SmokeSettings) -> list[str]:
     return _hosts(snap, "ui", settings.http.ui_host)
 
 
-def _api(snap: Snapshot, settings: SmokeSettings) -> list[str]:
+def api_hosts(snap: Snapshot, settings: SmokeSettings) -> list[str]:
     return _hosts(snap, "api", settings.http.api_host)
 
 
 def http_tls(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_tls)
+    return _run(settings, check, _ui(snap, settings) + api_hosts(snap, settings), httpprobe.probe_tls)
 
 
 smoke_check("http.tls", "HTTPS handshake verifies: trusted chain, SAN covers the host, TLS >= 1.2", http_tls)
 
 
 def http_redirect(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    return _run(settings, check, _ui(snap, settings) + _api(snap, settings), httpprobe.probe_redirect)
+    return _run(settings, check, _ui(snap, settings) + api_hosts(snap, settings), httpprobe.probe_redirect)
 
 
 smoke_check("http.redirect", "plain HTTP redirects to HTTPS on the same host", http_redirect)
@@ -71,7 +71,7 @@ smoke_check("http.static-cache", "index.html revalidates; fingerprinted assets a
 
 
 def http_api_health(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
-    return _run(settings, check, _api(snap, settings), httpprobe.probe_health)
+    return _run(settings, check, api_hosts(snap, settings), httpprobe.probe_health)
 
 
 smoke_check("http.api-health", "the API's health endpoint answers 200 over HTTPS", http_api_health)

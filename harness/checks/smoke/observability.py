@@ -1,7 +1,8 @@
-"""Observability after a deploy, asked of the environment's own Prometheus: every target the released
-monitors select is scraped and up, every released rule group is loaded and evaluating, and a
-synthetic alert reaches the Alertmanager receiver. Where the harness reaches no Prometheus (or no
-receiver) they SKIP (never PASS)."""
+"""Observability after a deploy, asked of the environment's own backends: every target the released
+monitors select is scraped and up, every released rule group is loaded and evaluating, a
+synthetic alert reaches the Alertmanager receiver (Prometheus), and a request sent through the edge
+leaves its log line, with its pod's labels, in the log store. Where the harness reaches no such
+backend (or no receiver, or no data plane) they SKIP (never PASS)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from typing import Any, Iterable
 from ...core.fields import get_or
 from ...core.manifests import ObjectRef
 from ...core.selectors import selector_matches
-from ...live import alerting, prometheus_api
+from ...live import alerting, httpprobe, logs_api, prometheus_api
+from ...live.httpprobe import ProbeError
+from ...live.logs_api import LogsError
 from ...live.prometheus_api import PrometheusError
 from ...live.releases import deployed_manifests
 from ...live.settings import ObservabilitySettings, SmokeSettings
 from ...live.snapshot import Obj, Snapshot
 from ..registry import Check, CheckSkipped, Finding, smoke_check
+from .http import api_hosts
 
 # How prometheus-operator names a monitor's scrape pools (`<prefix>/<ns>/<name>/<endpoint index>`),
 # and where each kind lists its endpoints.
@@ -33,6 +37,7 @@ def _prometheus(settings: SmokeSettings) -> str:
 # The objects of findings about the backends themselves; the message names the URL or address.
 PROMETHEUS = ObjectRef("Prometheus", "", "api")
 RECEIVER = ObjectRef("Alertmanager", "", "receiver")
+STORE, SHIPPER = ObjectRef("LogStore", "", "api"), ObjectRef("LogShipper", "", "agent")
 
 
 def _unreachable(check: Check, err: PrometheusError) -> Finding:
@@ -247,3 +252,67 @@ def _undelivered(check: Check, url: str, trigger: str, found: ObservabilitySetti
 smoke_check("observability.alert-delivered",
             "a synthetic rule the check installs fires, and Alertmanager delivers its alert to the harness's receiver",
             alert_delivered)
+
+
+def logs_shipped(snap: Snapshot, settings: SmokeSettings, check: Check) -> Iterable[Finding]:
+    found = settings.observability
+    if not found.logs_url:
+        raise CheckSkipped("no log store the harness reaches in this environment")
+    if not settings.data_plane:
+        raise CheckSkipped("no data plane, so no request reaches the API")
+    host = api_hosts(snap, settings)[0]
+    url, request_id = f"https://{host}{settings.http.api_health_path}", logs_api.new_request_id()
+    where = {"metadata": {"name": host}}
+    try:
+        answer = httpprobe.fetch(url, settings.http, {logs_api.REQUEST_HEADER: request_id})
+    except ProbeError as err:
+        yield check.finding(where, "", f"the request to log could not be sent: {err}", "Host")
+        return
+    if answer.headers.get(logs_api.REQUEST_HEADER.lower()) != request_id:
+        yield check.finding(where, "", f"{url} answered {answer.status} without echoing {logs_api.REQUEST_HEADER}, so the API "
+                                       f"never saw the request ({logs_api.REQUEST_FIELD} {request_id})", "Host")
+        return
+    try:
+        line = logs_api.wait_for_line(found.logs_url, request_id, found.log_deadline_seconds)
+        if line is None:
+            yield from _unshipped(check, snap, found, found.logs_url, request_id)
+        else:
+            yield from _unlabelled(check, snap, line, request_id)
+    except LogsError as err:
+        yield check.finding(STORE, "", f"the log store is unreachable: {err}")
+
+
+def _unshipped(check: Check, snap: Snapshot, found: ObservabilitySettings, url: str,
+               request_id: str) -> Iterable[Finding]:
+    """Where the line stopped: the shipper not running, or running but not shipping the namespace."""
+    if found.log_shipper_url:
+        try:
+            logs_api.healthy(found.log_shipper_url)
+        except LogsError as err:
+            yield check.finding(SHIPPER, "", f"the log shipper is not running: {err}")
+            return
+    ours = logs_api.query(url, logs_api.exact(logs_api.NAMESPACE_FIELD, snap.namespace))
+    also = "" if ours else f"; the store holds no line of namespace {snap.namespace} at all"
+    yield check.finding(STORE, "", f"no line of the request in the log store within {found.log_deadline_seconds:g} s"
+                                   f"{also} ({logs_api.REQUEST_FIELD} {request_id})")
+
+
+def _unlabelled(check: Check, snap: Snapshot, line: dict[str, Any], request_id: str) -> Iterable[Finding]:
+    """The line must name the namespace and a pod of the snapshot, and carry every label of that pod."""
+    namespace, name = line.get(logs_api.NAMESPACE_FIELD), line.get(logs_api.POD_FIELD)
+    pod = snap.named(snap.pods, name) if namespace == snap.namespace else None
+    if pod is None:
+        yield check.finding(STORE, logs_api.POD_FIELD, f"the line names pod {namespace}/{name}, not a pod of "
+                                                       f"namespace {snap.namespace} ({logs_api.REQUEST_FIELD} {request_id})")
+        return
+    labels = get_or(pod["metadata"], "labels", {})
+    missing = sorted(f"{k}={v}" for k, v in labels.items() if line.get(logs_api.LABEL_PREFIX + k) != v)
+    if missing:
+        yield check.finding(pod, "metadata.labels", f"the line lacks the pod's labels {', '.join(missing)} "
+                                                    f"({logs_api.REQUEST_FIELD} {request_id})", "Pod")
+
+
+smoke_check("observability.logs-shipped",
+            "a request sent through the edge with a fresh X-Request-Id leaves its API log line, with the pod's labels, "
+            "in the log store",
+            logs_shipped)
