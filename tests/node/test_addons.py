@@ -14,7 +14,7 @@ import yaml
 from harness.core.errors import HarnessError
 from harness.deploy.cluster.settings import ClusterSettings
 from harness.core.project import Project
-from harness.deploy.node import addons, alertmanager, object_storage
+from harness.deploy.node import addons, alertmanager, log_store, object_storage
 from harness.deploy.node.agents import NODE_LABELS, NODE_TOLERATION
 from harness.deploy.node.settings import NodeSettings
 
@@ -145,6 +145,29 @@ def test_alertmanager_sends_synthetic_alerts_to_the_harness_and_nothing_else(nod
     assert receivers[synthetic["receiver"]]["webhook_configs"] == [
         {"url": f"http://{node.host_ip}:9095/alerts", "send_resolved": False}]
     assert alertmanager.receiver_address(node) == f"{node.host_ip}:9095"
+
+
+def test_the_shipper_reads_the_nodes_pod_logs_and_sends_them_to_the_stores_service(node: NodeSettings) -> None:
+    store_docs = _filled(node, "victoria-logs", **log_store.store_placeholders(node))
+    shipper_docs = _filled(node, "vlagent", **log_store.shipper_placeholders(node))
+    service = _one(store_docs, "Service")
+    assert _one(store_docs, "Namespace")["metadata"]["name"] == service["metadata"]["namespace"] == "logging"
+    [store] = _one(store_docs, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert [(p["hostIP"], p["hostPort"]) for p in store["ports"]] == [(node.node_ip, log_store.STORE_PORT)]
+    assert service["spec"]["ports"][0]["port"] == log_store.STORE_PORT
+    assert log_store.store_url(node) == f"http://{node.node_ip}:9428"
+    pod = _one(shipper_docs, "Deployment")["spec"]["template"]["spec"]
+    assert pod["nodeSelector"] == NODE_LABELS and pod["serviceAccountName"] == "vlagent"
+    [shipper] = pod["containers"]
+    assert f"-remoteWrite.url=http://victoria-logs.logging.svc.cluster.local:{log_store.STORE_PORT}/insert/native" \
+        in shipper["command"] and "-kubernetesCollector" in shipper["command"]
+    assert [(p["hostIP"], p["hostPort"]) for p in shipper["ports"]] == [(node.node_ip, log_store.SHIPPER_PORT)]
+    # kubelet's /var/log/containers links point into /var/log/pods: one read-only mount holds both
+    assert {"name": "logs", "mountPath": "/var/log", "readOnly": True} in shipper["volumeMounts"]
+    assert {"name": "logs", "hostPath": {"path": "/var/log", "type": "Directory"}} in pod["volumes"]
+    # the collector watches the node's pods and reads its own pod to learn the node
+    [role] = [d for d in shipper_docs if d["kind"] == "ClusterRole"]
+    assert {"pods", "nodes"} <= {r for rule in role["rules"] for r in rule["resources"]}
 
 
 def test_prometheus_placeholders_are_the_local_environments_checked_configuration(node: NodeSettings,

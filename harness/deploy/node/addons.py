@@ -1,7 +1,6 @@
 """The cluster add-ons the real node runs as pods: kube-router's RBAC, the cluster DNS, the edge,
-Alertmanager, Prometheus and the object store (cluster/addons/*.yaml, with the node's addresses, the tool build's
-binaries and any
-generated configuration filled in).
+Alertmanager, Prometheus, the object store and the log store with its shipper (cluster/addons/*.yaml, with
+the node's addresses, the tool build's binaries and any generated configuration filled in).
 Applied server-side like the CRDs, so a second `up` changes nothing."""
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from kubernetes import client
 from ...core.errors import HarnessError
 from ...tools import kubectl
 from ...tools.process import ToolError
-from . import alertmanager, monitoring, object_storage
+from . import alertmanager, log_store, monitoring, object_storage
 from .agents import NODE_LABELS, NODE_TOLERATION, binary, local_images
 from .settings import NodeSettings
 
@@ -42,6 +41,11 @@ ADDONS = (
     Addon("prometheus", binary="prometheus", version_of="promtool", deployment=("monitoring", "prometheus"),
           more=monitoring.placeholders),
     Addon("object-storage", deployment=("object-storage", "s3"), more=object_storage.placeholders),
+    # the store first: its manifest makes the namespace the shipper lives in too
+    Addon("victoria-logs", binary="victoria-logs", version_of="victorialogs", deployment=("logging", "victoria-logs"),
+          more=log_store.store_placeholders),
+    Addon("vlagent", binary="vlagent", version_of="victorialogs", deployment=("logging", "vlagent"),
+          more=log_store.shipper_placeholders),
 )
 
 
