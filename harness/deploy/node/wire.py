@@ -26,6 +26,8 @@ NEVER_READY_PORT = 1  # nothing in the probe listens
 # opened before that is judged as from an unknown source. Probes without any wait passed in every
 # run here; the second covers a kube-router slowed by a loaded machine.
 POLICY_SYNC_SECONDS = 1.0
+# A source whose first probe disagrees with the evaluator is probed again after this long.
+RETRY_SYNC_SECONDS = 5.0
 # Run inside the pod: one JSON line in, one JSON object (name -> "open" or why not) to the termination log.
 SCRIPT = r"""
 import concurrent.futures, json, socket, struct, sys, time
@@ -65,7 +67,8 @@ class Target:
     protocol: str = "TCP"  # UDP: a DNS query
 
 
-def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, str], targets: list[Target]) -> dict:
+def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, str], targets: list[Target],
+              sync_seconds: float = POLICY_SYNC_SECONDS) -> dict:
     """The restricted pod that probes `targets` once and exits."""
     return {
         "apiVersion": "v1", "kind": "Pod",
@@ -78,7 +81,7 @@ def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, s
             "containers": [{
                 "name": "probe", "image": local_images(node)[PROBE_IMAGE].ref, "imagePullPolicy": "Never",
                 "command": ["python3", "-c", SCRIPT, json.dumps([asdict(t) for t in targets]), str(CONNECT_TIMEOUT),
-                            str(POLICY_SYNC_SECONDS)],
+                            str(sync_seconds)],
                 "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                                     "capabilities": {"drop": ["ALL"]}},
                 "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}},
@@ -90,11 +93,11 @@ def probe_pod(node: NodeSettings, name: str, namespace: str, labels: dict[str, s
 
 
 def measure(api: client.ApiClient, node: NodeSettings, namespace: str, labels: dict[str, str],
-            targets: list[Target], timeout: float = 90) -> dict[str, str]:
+            targets: list[Target], timeout: float = 90, sync_seconds: float = POLICY_SYNC_SECONDS) -> dict[str, str]:
     """Target name -> "open", or what the connection met ("timeout", "ConnectionRefusedError", ...)."""
     core = client.CoreV1Api(api)
     name = f"wire-probe-{uuid.uuid4().hex[:8]}"
-    core.create_namespaced_pod(namespace, probe_pod(node, name, namespace, labels, targets))
+    core.create_namespaced_pod(namespace, probe_pod(node, name, namespace, labels, targets, sync_seconds))
     try:
         deadline = time.monotonic() + timeout
         while True:
