@@ -98,7 +98,7 @@ test: lint unittest test-rules test-render ## every test: lint, unittest, alert-
 	@$(MAKE) -j3 --output-sync=target pytest e2e-simulated e2e-node
 
 .PHONY: mutation
-mutation: deps venv ## mutation score of the render checks, smoke checks and NetworkPolicy evaluator against tests/mutation/baseline.json (PACKAGES="render smoke netpol", UPDATE=1 rewrites the baseline)
+mutation: deps venv ## mutation score of the render checks, smoke checks and NetworkPolicy evaluator against tests/mutation/baseline.json (PACKAGES="render smoke netpol" or single files such as harness/checks/render/tls.py, UPDATE=1 rewrites the baseline)
 	@$(PY) tests/mutation/mutation_ratchet.py $(if $(UPDATE),--update-baseline) $(PACKAGES)
 
 .PHONY: demo
