@@ -1336,6 +1336,28 @@ CASES = [
            lambda: f.scenario(_not_json_dashboard() | {"data": {"a.json": "{", "b.json": json.dumps({"panels": [panel("P", "sum(")]})}}),
            (DASHBOARD, "data.a.json", "dashboard a.json: not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
            (DASHBOARD, "data.b.json.panels[0].targets[0].expr", 'dashboard "b.json", panel "P": 1:5: parse error: unclosed left parenthesis in sum(')),
+    # an unlabelled ConfigMap: other keys and broken JSON are passed over, a JSON document without panels is no dashboard
+    broken("promql.parses", "unlabelled-configmap-with-other-keys-first",
+           lambda: f.scenario(dashboard(label=False) | {"data": {
+               "README.md": "dashboards", "broken.json": "{", "list.json": "[]",
+               "settings.json": json.dumps({"templating": {"list": [{"name": "n", "type": "query", "query": "label_values(up{, n)"}]}}),
+               "acme-service.json": json.dumps({"title": "Acme service", "panels": [panel("P", "sum(")]})}}),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr", 'dashboard "Acme service", panel "P": 1:5: parse error: unclosed left parenthesis in sum(')),
+    # a datasource typed prometheus, or typed with the empty string, runs PromQL
+    broken("promql.parses", "datasource-typed-prometheus-or-empty",
+           lambda: f.scenario(dashboard(panel("A", "sum(", datasource={"type": "prometheus", "uid": "prom"}),
+                                        panel("B", "rate(", datasource={"type": "", "uid": "prom"}))),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr", 'dashboard "Acme service", panel "A": 1:5: parse error: unclosed left parenthesis in sum('),
+           (DASHBOARD, f"{BOARD}.panels[1].targets[0].expr", 'dashboard "Acme service", panel "B": 1:6: parse error: unclosed left parenthesis in rate(')),
+    # a complaint promtool makes about the file as a whole stays on spec.groups
+    broken("promql.parses", "group-that-is-no-mapping",
+           lambda: f.scenario(rules(alert()) | {"spec": {"groups": ["junk", {"name": "acme-api", "rules": [alert()]}]}}),
+           # promtool reports the file twice (as RuleGroup and RuleGroupNode), a header line and a detail line each
+           *[("PrometheusRule/acme/acme-api", "spec.groups", message) for message in (
+               "yaml: unmarshal errors:", "line 2: cannot unmarshal !!str `junk` into rulefmt.RuleGroup",
+               "yaml: unmarshal errors:", "line 2: cannot unmarshal !!str `junk` into rulefmt.RuleGroupNode")]),
+    sound("promql.parses", "rule-object-without-groups",
+          lambda: f.scenario(rules(alert()) | {"spec": {}}, {**rules(alert()), "metadata": {"name": "b", "namespace": "acme"}})),
     # each variable takes a value of its shape: an interval 5m, a literal current value as is, anything else a label value
     broken("promql.exported-metrics", "variables-take-values-of-their-shape",
            lambda: f.scenario(dashboard(panel("Requests", 'sum(rate(acme_x{pod="$pod", namespace="$namespace", all="$all"}[$window]))'),
@@ -1370,6 +1392,21 @@ CASES = [
     broken("promql.exported-metrics", "rule-queries-unexported-metric",
            lambda: f.scenario(rules({**alert(), "expr": "acme_api_up == 0 or absent(up)"})),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].expr", f"rule AcmeApiDown: queries acme_api_up, {NO_EXPORTER}, in acme_api_up == 0 or absent(up)")),
+    # dashboards and rules of one scenario are both held to the catalogue; every rule is named as a person finds it
+    broken("promql.exported-metrics", "dashboard-beside-rules-and-rules-named-by-kind",
+           lambda: f.scenario(dashboard(panel("Requests", "acme_panel_total")),
+                              rules(alert(), recording("job:acme:sum", "sum(acme_recorded_total)"), {"expr": "acme_nameless"}),
+                              rules(alert()) | {"metadata": {"name": "b", "namespace": "acme"},
+                                                "spec": {"groups": ["junk", {"name": "other", "rules": [
+                                                    "junk", {"alert": "NoExpr"}, {**alert("AcmeB"), "expr": "acme_b"}]}]}},
+                              rules(alert()) | {"metadata": {"name": "c", "namespace": "acme"}, "spec": {}}),
+           (DASHBOARD, f"{BOARD}.panels[0].targets[0].expr",
+            f'dashboard "Acme service", panel "Requests": queries acme_panel_total, {NO_EXPORTER}, in acme_panel_total'),
+           ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[1].expr",
+            f"rule job:acme:sum: queries acme_recorded_total, {NO_EXPORTER}, in sum(acme_recorded_total)"),
+           ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[2].expr",
+            f"rule 3 of group acme-api: queries acme_nameless, {NO_EXPORTER}, in acme_nameless"),
+           ("PrometheusRule/acme/b", "spec.groups[1].rules[2].expr", f"rule AcmeB: queries acme_b, {NO_EXPORTER}, in acme_b")),
     sound("promql.exported-metrics", "exported-series-and-recorded-rules",
           lambda: f.scenario(dashboard(panel("Requests", REQUESTS, "job:up:sum", 'http_server_request_duration_seconds_bucket{le="+Inf"}',
                                              '{__name__=~"acme_.*"}'),

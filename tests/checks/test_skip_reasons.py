@@ -11,6 +11,7 @@ import pytest
 import factories as f
 import render_cases as rc
 from harness.checks.registry import CheckSkipped, Subject, all_checks
+from harness.checks.render import promql
 
 RENDER = {c.id: c for c in all_checks(Subject.SCENARIO)}
 
@@ -55,3 +56,12 @@ def test_a_check_that_cannot_run_says_why(check_id, build, reason):
     with pytest.raises(CheckSkipped) as skip:
         list(check.run(build(), check))
     assert str(skip.value) == reason
+
+
+def test_promql_without_a_metric_catalogue_says_why(monkeypatch, tmp_path):
+    # a project without policy/exported-metrics.yaml: nothing to hold the queried metrics to
+    monkeypatch.setattr(promql, "_project", lambda: SimpleNamespace(root=tmp_path))
+    check = RENDER["promql.exported-metrics"]
+    with pytest.raises(CheckSkipped) as skip:
+        list(check.run(f.scenario(rc.dashboard(rc.panel("Requests", "up"))), check))
+    assert str(skip.value) == "no policy/exported-metrics.yaml: nothing says which metrics exist"
