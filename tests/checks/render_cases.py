@@ -297,6 +297,22 @@ def needs_environment(needs_platform: bool, platform: tuple[Doc, ...] = (f.secre
     return Scenario("env/local", api_release.merged(platform), "local", True, helmfile=state)
 
 
+def _needs_chain() -> Scenario:
+    """acme-api needs acme-db, which needs acme-platform (whose Secret acme-api uses) and a release of another helmfile."""
+    scenario = needs_environment(True)
+    state = HelmfileState("local", (
+        Release("acme-platform", "acme", Path("charts/acme-platform"), (), ()),
+        Release("acme-db", "acme", Path("charts/acme-db"), (), ("external-dns", "acme-platform")),
+        Release("acme-api", "acme", Path("charts/acme-api"), (), ("acme-db",)),
+    ), from_helmfile=True)
+    return dataclasses.replace(scenario, helmfile=state)
+
+
+def _renamed(doc: Doc, name: str) -> Doc:
+    doc["metadata"]["name"] = name
+    return doc
+
+
 NEEDS_PLATFORM = ("HelmfileRelease/acme-api", "releases[acme-api].needs", "acme-api uses objects of acme-platform but does not need it")
 
 
@@ -786,6 +802,23 @@ CASES = [
            (SVC, "spec.ports[0].targetPort", "'metrics' is not a container port of the selected pods")),
     sound("contracts.service-ports", "target-number-declared", lambda: release(f.service(target=8080))),
     sound("contracts.service-ports", "selector-less-service", lambda: release(external_db_service("ClusterIP"))),
+    # a selector-less Service is passed over, and every Service is read whatever the ones before it lacked;
+    # a port without targetPort targets its own number
+    broken("contracts.service-ports", "each-service-its-own-problem",
+           lambda: release(external_db_service("ClusterIP"), f.service("ui", name="acme-a"), f.service("ui", name="acme-b"),
+                           {**f.service(), "spec": {**f.service()["spec"], "ports": [{"port": 8080}, {"port": 9999}]}}),
+           ("Service/acme/acme-a", "spec.selector", "selects no rendered pod"),
+           ("Service/acme/acme-b", "spec.selector", "selects no rendered pod"),
+           (SVC, "spec.ports[1].targetPort", "9999 is not a container port of the selected pods")),
+    # the ports of every selected pod template count, an init container's do not
+    broken("contracts.service-ports", "port-of-an-init-container",
+           lambda: release(api(initContainers=[c(name="init", ports=[{"name": "setup", "containerPort": 9000}])]),
+                           {**f.service(target=9000), "metadata": {"name": "acme-init", "namespace": "acme"}}),
+           ("Service/acme/acme-init", "spec.ports[0].targetPort", "9000 is not a container port of the selected pods")),
+    sound("contracts.service-ports", "port-of-the-first-of-two-selected-workloads",
+          lambda: release(api(c(ports=[{"name": "http", "containerPort": 8080}, {"name": "admin", "containerPort": 9000}])),
+                          {**api(), "metadata": {**api()["metadata"], "name": "acme-api-canary"}},
+                          {**f.service(target="admin"), "metadata": {"name": "acme-admin", "namespace": "acme"}})),
     broken("contracts.backends", "ingress-service-not-rendered", lambda: release(f.ingress(backend="acme-nothing")),
            ("Ingress/acme/acme-nothing", "spec.rules[0].http.paths[0].backend.service.name",
             "Service acme-nothing is not rendered")),
@@ -840,11 +873,36 @@ CASES = [
            lambda: release(reference=(f.cluster_issuer(), _in_namespace(f.secret(), "staging"))),
            (API, f"{C0}.env[0].valueFrom.secretKeyRef.name",
             "Secret acme-db-credentials is neither rendered nor declared as existingSecret")),
+    # an existingSecret anywhere in any values layer, lists and later layers notwithstanding
+    sound("contracts.postgres-url", "existing-secret-in-an-earlier-layer",
+          lambda: release(env_with("POSTGRES_URL", value_from={"secretKeyRef": {"name": "vault-db", "key": "url"}}),
+                          values=[{"database": {"existingSecret": "vault-db"}}, {"tags": ["a", {"b": 1}], "replicas": 2}])),
+    sound("contracts.postgres-url", "init-containers-are-not-the-api",
+          lambda: release(api(initContainers=[c(name="init", env=[])]))),
     sound("contracts.postgres-url", "key-in-string-data",
           lambda: release(reference=(f.cluster_issuer(), {**f.secret(keys=("other",)), "stringData": {"url": "postgresql://db"}}))),
     sound("contracts.postgres-url", "existing-secret-declared-in-values",
           lambda: release(env_with("POSTGRES_URL", value_from={"secretKeyRef": {"name": "vault-db", "key": "url"}}),
                           values=[{"database": {"existingSecret": "vault-db"}}])),
+    # every api workload is read whatever the ones before it lacked; init containers are not the api
+    broken("contracts.metrics-url", "each-workload-its-own-problem",
+           lambda: release(env_with("METRICS_URL"),
+                           _renamed(env_with("METRICS_URL", value_from={"configMapKeyRef": {"name": "acme-api", "key": "metrics"}}), "acme-b"),
+                           _renamed(env_with("METRICS_URL", "acme-metrics:80"), "acme-c"),
+                           _renamed(api(initContainers=[c(name="init", env=[])]), "acme-d"),
+                           _renamed(env_with("METRICS_URL", "http://acme-nothing:80"), "acme-e")),
+           (API, f"{C0}.env", "METRICS_URL is not set"),
+           ("Deployment/acme/acme-b", f"{C0}.env[1].value", "METRICS_URL has no resolvable value"),
+           ("Deployment/acme/acme-c", f"{C0}.env[1].value", "acme-metrics:80: names no host (want http://SERVICE[.NAMESPACE]:PORT)"),
+           ("Deployment/acme/acme-e", f"{C0}.env[1].value", "http://acme-nothing:80: Service acme/acme-nothing is not rendered")),
+    # NAME.NAMESPACE names the namespace; a ConfigMap is read from the workload's namespace
+    broken("contracts.metrics-url", "service-in-the-namespace-the-url-names",
+           lambda: release(env_with("METRICS_URL", "http://acme-metrics.monitoring:80")),
+           (API, f"{C0}.env[1].value", "http://acme-metrics.monitoring:80: Service monitoring/acme-metrics is not rendered")),
+    broken("contracts.metrics-url", "configmap-only-in-another-namespace",
+           lambda: release(env_with("METRICS_URL", value_from={"configMapKeyRef": {"name": "acme-api", "key": "metrics"}}),
+                           _in_namespace(configmap({"metrics": "http://acme-metrics:80"}), "staging")),
+           (API, f"{C0}.env[1].value", "METRICS_URL has no resolvable value")),
     broken("contracts.metrics-url", "not-set", lambda: release(env_with("METRICS_URL")),
            (API, f"{C0}.env", "METRICS_URL is not set")),
     broken("contracts.metrics-url", "unresolvable",
@@ -879,6 +937,8 @@ CASES = [
     sound("contracts.needs", "metrics-url-in-another-variable",
           lambda: needs_environment(False, (_metrics_service(),),
                                     (api(f.container(env=[{"name": "LOG_URL", "value": "http://acme-metrics:80"}])),))),
+    # needs are followed through other releases, including names the helmfile does not release
+    sound("contracts.needs", "needed-through-another-release", lambda: _needs_chain()),
     broken("contracts.needs", "cluster-issuer-of-an-ingress",
            lambda: needs_environment(False, (f.cluster_issuer(),), (api(f.container()), f.ingress())), NEEDS_PLATFORM),
     broken("contracts.needs", "cluster-issuer-of-a-gateway",
@@ -979,6 +1039,22 @@ CASES = [
     sound("collector.single-writer", "one-replica-statefulset", lambda: collector()),
     sound("collector.single-writer", "other-services-are-not-the-collector",
           lambda: collector(service_name="acme-metrics-internal", replicas=3)),
+    # another Service first; every workload behind the collector Service is its own problem, an HPA's included
+    broken("collector.single-writer", "each-collector-its-own-problem",
+           lambda: collector(hpa=True, before=(f.service("api", name="acme-api"),),
+                             after=(_renamed(f.deployment("metrics"), "acme-metrics-b"),)),
+           ("HorizontalPodAutoscaler/acme/acme-metrics", "spec.scaleTargetRef",
+            "scales the collector StatefulSet/acme/acme-metrics: every replica beyond one serves stale copies of re-pushed groups"),
+           ("Deployment/acme/acme-metrics-b", "kind", "Deployment behind Service acme-metrics: it runs collector pods side by side (rolling update surge, one per node), each with its own copy of the pushed groups; a StatefulSet never runs two pods of one ordinal"),
+           ("Deployment/acme/acme-metrics-b", "spec.replicas",
+            "3 collector replicas: a group re-pushed to another replica leaves a stale copy that Prometheus keeps scraping")),
+    # a DaemonSet's leftover replicas field is not what runs it
+    broken("collector.single-writer", "daemonset-with-a-replicas-field", lambda: collector(kind="DaemonSet", replicas=2),
+           ("DaemonSet/acme/acme-metrics", "kind", "DaemonSet behind Service acme-metrics: it runs collector pods side by side (rolling update surge, one per node), each with its own copy of the pushed groups; a StatefulSet never runs two pods of one ordinal")),
+    # only serving workloads of the Service's namespace that it selects are the collector
+    sound("collector.single-writer", "what-the-service-does-not-select",
+          lambda: collector(after=(f.deployment("api"), _in_namespace(_renamed(f.deployment("metrics"), "acme-metrics-staging"), "staging"),
+                                   {**job(), "spec": {"template": {**job()["spec"]["template"], "metadata": {"labels": f.labels("metrics")}}}}))),
     broken("collector.persisted-state", "no-state-file", lambda: collector(args=["--web.listen-address=:9091"]),
            (COLLECTOR, f"{C0}.args", "no --persistence.file: a restart or rollout loses every pushed group")),
     broken("collector.persisted-state", "state-on-the-container-filesystem",
@@ -1014,11 +1090,36 @@ CASES = [
               c(name="migrate", ports=[{"name": "http", "containerPort": 9091}], args=[])]))),
     sound("collector.persisted-state", "claimed-pod-volume-and-a-sidecar", lambda: collector(claim="pod", sidecar=True)),
     sound("collector.persisted-state", "the-deepest-mount-holds-the-state", lambda: collector(nested=True)),
+    # each serving container is its own problem; a mount path is a whole directory; a mount without a path holds nothing
+    broken("collector.persisted-state", "each-serving-container-its-own-problem",
+           lambda: collector(args=[], edit=lambda gw, pod, svc: (
+               pod["containers"].extend([
+                   c(name="b", ports=[{"name": "b", "containerPort": 9092}], args=["--persistence.file=/dataX/b.state"],
+                     volumeMounts=[{"name": "data", "mountPath": "/data"}]),
+                   c(name="c", ports=[{"name": "c", "containerPort": 9093}], args=["--persistence.file=/scratch/c.state"],
+                     volumeMounts=[{"name": "scratch", "mountPath": "/scratch"}]),
+                   c(name="d", ports=[{"name": "d", "containerPort": 9094}], args=["--persistence.file=/data/d.state"],
+                     volumeMounts=[{"name": "data", "mountPath": "/dataX"}, {"name": "data"}])]),
+               pod.update(volumes=[{"name": "scratch", "emptyDir": {}}]),
+               svc["spec"].update(ports=[{"name": n, "port": 80 + i, "targetPort": n} for i, n in enumerate(("http", "b", "c", "d"))]))),
+           (COLLECTOR, f"{C0}.args", "no --persistence.file: a restart or rollout loses every pushed group"),
+           (COLLECTOR, f"{POD}.containers[1].args", "--persistence.file /dataX/b.state is on the container's own filesystem, which is lost with the pod"),
+           (COLLECTOR, f"{POD}.containers[2].volumeMounts", "/scratch/c.state is on volume 'scratch', not a PersistentVolumeClaim: lost with the pod"),
+           (COLLECTOR, f"{POD}.containers[3].args", "--persistence.file /data/d.state is on the container's own filesystem, which is lost with the pod")),
+    sound("collector.persisted-state", "claim-template-without-metadata-beside-the-claim",
+          lambda: _unnamed_claim_first(collector())),
     broken("collector.scraped-once", "two-services-with-the-port", lambda: collector(headless_port=True),
            ("ServiceMonitor/monitoring/acme-metrics", "spec.selector",
             "scrapes the collector pods through 2 Services (acme-metrics, acme-metrics-headless): every pushed series is scraped once per Service")),
     broken("collector.scraped-once", "monitor-by-target-port", lambda: collector(by_target_port=True),
            ("ServiceMonitor/monitoring/acme-metrics", "spec.selector", "scrapes the collector pods through 2 Services (acme-metrics, acme-metrics-headless): every pushed series is scraped once per Service")),
+    # the monitor's selector and namespaces decide which Services count; a Service counts only if it selects the collector
+    sound("collector.scraped-once", "services-the-monitor-does-not-count",
+          lambda: collector(after=(_labelled(f.service("metrics", name="acme-metrics-debug"), {"app": "debug"}),
+                                   _labelled(f.service("api", name="acme-api-metrics"), f.labels("metrics"))))),
+    sound("collector.scraped-once", "monitor-looking-in-another-namespace",
+          lambda: collector(headless_port=True, watch={"matchNames": ["monitoring"]})),
+    sound("collector.scraped-once", "monitor-looking-anywhere", lambda: collector(watch={"any": True})),
     sound("collector.scraped-once", "headless-service-without-ports", lambda: collector()),
 
     # statefulset
@@ -1465,10 +1566,12 @@ def _in_namespace(doc: Doc, namespace: str) -> Doc:
 
 def collector(kind: str = "StatefulSet", replicas: int = 1, hpa: bool = False, args: list | None = None,
               claim: bool | str = True, read_only: bool = False, sidecar: bool = False, nested: bool = False,
-              headless_port: bool = False, by_target_port: bool = False,
-              service_name: str = "acme-metrics", edit: Callable[[Doc, Doc, Doc], Any] | None = None) -> Scenario:
+              headless_port: bool = False, by_target_port: bool = False, watch: Doc | None = None,
+              service_name: str = "acme-metrics", edit: Callable[[Doc, Doc, Doc], Any] | None = None,
+              before: tuple[Doc, ...] = (), after: tuple[Doc, ...] = ()) -> Scenario:
     """The metrics collector (Pushgateway) as the platform renders it, with one thing changed; `edit` gets
-    (the pushgateway container, its pod spec, its Service) for what the flags do not cover."""
+    (the pushgateway container, its pod spec, its Service) for what the flags do not cover; `watch` is the
+    ServiceMonitor's namespaceSelector; `before` and `after` are rendered before and after the collector."""
     mount = {"name": "data", "mountPath": "/data", **({"readOnly": True} if read_only else {})}
     pushgateway = c(name="pushgateway", ports=[{"name": "http", "containerPort": 9091}], volumeMounts=[mount],
                     args=args if args is not None else ["--persistence.file=/data/pushgateway.state"])
@@ -1497,15 +1600,27 @@ def collector(kind: str = "StatefulSet", replicas: int = 1, hpa: bool = False, a
     if edit is not None:
         edit(pushgateway, spec["template"]["spec"], service)
     endpoint = {"targetPort": 9091} if by_target_port else {"port": "http"}
-    watcher = monitor(component="metrics", namespace_selector={"matchNames": ["acme"]})
+    watcher = monitor(component="metrics", namespace_selector=watch or {"matchNames": ["acme"]})
     watcher["metadata"]["name"] = "acme-metrics"
     watcher["spec"]["endpoints"] = [endpoint]
-    docs = [workload, service, headless, watcher]
+    docs = [*before, workload, service, headless, watcher, *after]
     if hpa:
         scaler = f.hpa("metrics", low=1, high=3)
         scaler["spec"]["scaleTargetRef"]["kind"] = kind
         docs.append(scaler)
     return f.scenario(*docs, is_environment=True)
+
+
+def _labelled(doc: Doc, labels: Doc) -> Doc:
+    doc["metadata"]["labels"] = labels
+    return doc
+
+
+def _unnamed_claim_first(scenario: Scenario) -> Scenario:
+    """The collector's claim templates led by one without metadata (its name unknown, so it claims nothing)."""
+    (workload,) = scenario.manifests.of_kind("StatefulSet")
+    workload.doc["spec"]["volumeClaimTemplates"].insert(0, {"spec": {"accessModes": ["ReadWriteOnce"]}})
+    return scenario
 
 
 def _without_namespace(doc: Doc) -> Doc:

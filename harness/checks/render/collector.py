@@ -9,7 +9,7 @@ restart forgets every group.
 
 from __future__ import annotations
 
-from ...core.fields import get_or
+from ...core.fields import get_or, is_set
 from ...core.manifests import service_selects
 from ...core.selectors import selector_matches
 from ...core.workloads import SERVING_KINDS, desired_replicas, hpa_for
@@ -92,13 +92,14 @@ def persisted_state(scenario, check):
                 yield check.finding(template.owner, f"{path}.args", f"no {STATE_FLAG}: a restart or rollout "
                                     "loses every pushed group")
                 continue
+            # a mount without mountPath mounts nothing (the API server refuses it), so it holds no state
             mounts = [m for m in container.get("volumeMounts") or []
-                      if state.startswith(str(get_or(m, "mountPath", "")).rstrip("/") + "/")]
+                      if is_set(m, "mountPath") and state.startswith(str(m["mountPath"]).rstrip("/") + "/")]
             if not mounts:
                 yield check.finding(template.owner, f"{path}.args", f"{STATE_FLAG} {state} is on the container's "
                                     "own filesystem, which is lost with the pod")
                 continue
-            mount = max(mounts, key=lambda m: len(get_or(m, "mountPath", "")))
+            mount = max(mounts, key=lambda m: len(str(m["mountPath"])))
             if mount.get("name") not in claims:
                 yield check.finding(template.owner, f"{path}.volumeMounts", f"{state} is on volume "
                                     f"{mount.get('name')!r}, not a PersistentVolumeClaim: lost with the pod")

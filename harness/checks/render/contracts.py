@@ -146,7 +146,11 @@ def metrics_url(scenario, check):
             yield check.finding(template.owner, field, "METRICS_URL has no resolvable value")
             continue
         parts = urlsplit(url)
-        labels = (parts.hostname or "").split(".")
+        if not parts.hostname:
+            # without "//" there is no host: urlsplit reads "acme-metrics:80" as a scheme and a path
+            yield check.finding(template.owner, field, f"{url}: names no host (want http://SERVICE[.NAMESPACE]:PORT)")
+            continue
+        labels = parts.hostname.split(".")
         name, namespace = labels[0], labels[1] if len(labels) > 1 else template.owner.namespace
         port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
         service = scenario.lookup.get("Service", name, namespace)
