@@ -8,6 +8,7 @@ selectors, the second track (`acme-api-canary`, `acme-api-green`) has instance `
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import factories as f
@@ -162,6 +163,8 @@ CASES = [
            lambda: canary(service("canary", labels={"app.kubernetes.io/instance": "gone"})),
            (ROUTE, "spec.rules[0].backendRefs[1]", "weight 10 to Service acme-api-canary, which selects no rendered workload"),
            (WEIGHTED, "spec.weighted.services[1]", "weight 10 to Service acme-api-canary, which selects no rendered workload")),
+    sound("progressive.weights", "services-of-the-same-name-elsewhere",
+          lambda: _first(_in_namespace(service("canary"), "staging"), canary())),
     sound("progressive.weights", "canary-at-10", canary),
     # every entry is read, whatever the ones before it were; only Services are looked up
     broken("progressive.weights", "each-entry-its-own-problem",
@@ -225,6 +228,24 @@ CASES = [
                               MIRROR, without=(("Ingress", "acme-api-preview"),)),
            ("IngressRoute/acme/acme-api-preview", "spec", f"reaches {GREEN} through Service acme-api-green, which the public "
                                                           f"routes reach too: the preview must reach the idle colour")),
+    # a weighted TraefikService is followed only to its Service entries, and only in the route's namespace
+    sound("progressive.preview", "preview-weighted-entries-that-are-not-services-or-elsewhere",
+          lambda: blue_green(_preview_ingress_route({"name": "acme-api-split", "kind": "TraefikService"},
+                                                    {"name": "acme-api-other", "kind": "TraefikService"}),
+                             _weighted_service("acme-api-split", {"name": "acme-api", "weight": 100},
+                                               {"name": "acme-api-green", "kind": "TraefikService", "weight": 0}),
+                             _in_namespace(_weighted_service("acme-api-other", {"name": "acme-api-green", "weight": 100}), "staging"),
+                             without=(("Ingress", "acme-api-preview"),))),
+    broken("progressive.preview", "preview-route-host-is-public",
+           lambda: blue_green(_labelled(f.httproute("acme-api-preview", ["preview-api.acme.com", "api.acme.com"], backend="acme-api"),
+                                        **{"acme.com/route": "preview"}),
+                              without=(("Ingress", "acme-api-preview"),)),
+           (PREVIEW_ROUTE, "spec.hostnames[1]", "preview host api.acme.com is also a public host")),
+    # Services are the route's namespace's, whatever another namespace names the same
+    broken("progressive.preview", "services-looked-up-in-the-route-namespace",
+           lambda: _first(_in_namespace(service("green"), "staging"), blue_green(preview_ingress(backend="acme-api-green"))),
+           (PREVIEW, "spec", f"reaches {GREEN} through Service acme-api-green, which the public routes reach too: the "
+                             f"preview must reach the idle colour")),
     sound("progressive.preview", "preview-to-an-unrendered-service", lambda: blue_green(preview_ingress(backend="acme-api-nothing"))),
     sound("progressive.preview", "public-host-of-another-component",
           lambda: blue_green(_labelled(public_ingress("acme-api-green") | {"metadata": {"name": "acme-ui", "namespace": "acme"}},
@@ -243,6 +264,13 @@ CASES = [
                           without=(("PodDisruptionBudget", "acme-api-canary"),)),
            (PDB, "spec.selector", f"covers the pods of {API} and {CANARY}: a drain could take one track's last pod "
                                   f"while counting the other's")),
+    broken("progressive.track-coverage", "one-pdb-for-both-tracks-and-its-namesake-elsewhere",
+           lambda: _first(_in_namespace(pdb(None), "staging"),
+                          canary(pdb(None, labels={"app.kubernetes.io/component": "api"}),
+                                 without=(("PodDisruptionBudget", "acme-api-canary"),))),
+           (PDB, "spec.selector", f"covers the pods of {API} and {CANARY}: a drain could take one track's last pod "
+                                  f"while counting the other's")),
+    sound("progressive.track-coverage", "a-workload-without-pod-labels", lambda: canary(_unlabelled(f.deployment("worker")))),
     sound("progressive.track-coverage", "canary", canary),
     sound("progressive.track-coverage", "fixed-replicas-on-both",
           lambda: canary(deployment(None, replicas=3), deployment("canary", replicas=1),
@@ -273,6 +301,28 @@ CASES = [
 
 MIRROR = {"apiVersion": "traefik.io/v1alpha1", "kind": "TraefikService", "metadata": {"name": "acme-api-mirror", "namespace": "acme"},
           "spec": {"mirroring": {"name": "acme-api", "port": 80}}}
+
+
+def _weighted_service(name: str, *entries: Doc) -> Doc:
+    doc = traefik_service()
+    doc["metadata"]["name"] = name
+    doc["spec"]["weighted"]["services"] = list(entries)
+    return doc
+
+
+def _in_namespace(doc: Doc, namespace: str) -> Doc:
+    doc["metadata"]["namespace"] = namespace
+    return doc
+
+
+def _first(doc: Doc, scenario: Scenario) -> Scenario:
+    """The scenario with `doc` rendered before everything else (a lookup by name alone would find it first)."""
+    return dataclasses.replace(scenario, manifests=f.manifests(doc).merged(scenario.manifests))
+
+
+def _unlabelled(doc: Doc) -> Doc:
+    doc["spec"]["template"]["metadata"] = {}
+    return doc
 
 
 def _weights(*entries: Doc) -> Doc:

@@ -206,6 +206,12 @@ def credentials(database: str = "acme", string_data: bool = False) -> Doc:
     return secret
 
 
+def _as_job(cronjob_doc: Doc) -> Doc:
+    """The CronJob's job as a Job of the same name (what a manual run looks like)."""
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": cronjob_doc["metadata"],
+            "spec": cronjob_doc["spec"]["jobTemplate"]["spec"]}
+
+
 def bad_cron(name: str, schedule: str, phrase: str):
     """A broken case of backup.cron: the backup CronJob on `schedule`, refused with `phrase`."""
     return broken("backup.cron", name, lambda: backups(cronjob(schedule)), ("CronJob/acme/acme-db-backup", "spec.schedule", phrase))
@@ -1227,6 +1233,17 @@ CASES = [
     bad_cron("step-zero", "*/0 3 * * *", "'*/0 3 * * *': minute field '*/0': a step must be at least 1"),
     bad_cron("unparsable-item", "0 3 L * *", "'0 3 L * *': day of month field 'l': 'l' is outside 1-31"),
     bad_cron("garbage", "0 3 * * mon,,fri", "'0 3 * * mon,,fri': day of week field 'mon,,fri': cannot parse ''"),
+    bad_cron("cron-tz-prefix", "CRON_TZ=Europe/Berlin 0 3 * * *",
+             "'CRON_TZ=Europe/Berlin 0 3 * * *': time zones in the schedule are rejected by Kubernetes; use spec.timeZone"),
+    # another vendor's Schedule first; each object is its own problem, a missing schedule too
+    broken("backup.cron", "each-schedule-its-own-problem",
+           lambda: backups(velero_schedule("0 25 * * *", api_version="example.com/v1"), cronjob("0 25 * * *"),
+                           {**cronjob(name="b"), "spec": {k: v for k, v in cronjob()["spec"].items() if k != "schedule"}}),
+           ("CronJob/acme/acme-db-backup", "spec.schedule", "'0 25 * * *': hour field '25': '25' is outside 0-23"),
+           ("CronJob/acme/b", "spec.schedule", "no schedule: it never runs")),
+    # the boundaries robfig/cron accepts: a step of 1, a range of one value, '?' for any
+    sound("backup.cron", "step-one-single-value-range-and-any",
+          lambda: backups(cronjob("*/1 3-3 ? * 1-1"))),
     broken("backup.cron", "velero-schedule", lambda: backups(velero_schedule("0 25 * * *")),
            ("Schedule/acme/acme-daily", "spec.schedule", "'0 25 * * *': hour field '25': '25' is outside 0-23")),
     sound("backup.cron", "names-macros-and-every",
@@ -1286,6 +1303,15 @@ CASES = [
     sound("backup.restore-drill", "live-name-not-in-the-secret",
           lambda: backups(dump_cronjob(), drill_cronjob(scratch="acme"),
                           {**f.secret(), "data": None, "stringData": {"url": "postgres://x"}})),
+    broken("backup.concurrency-forbid", "other-cronjob-first",
+           lambda: backups(cronjob(policy=None, component="report", name="acme-report"), cronjob(policy="Replace")),
+           ("CronJob/acme/acme-db-backup", "spec.concurrencyPolicy", "Replace, want Forbid")),
+    # the live database's Secret is the drill's namespace's; a Job named like the dump is not the dump;
+    # containers without env are read as having none
+    sound("backup.restore-drill", "same-names-elsewhere-are-not-the-dump-or-the-secret",
+          lambda: backups(_in_namespace(credentials("acme_restore_drill"), "staging"), dump_cronjob(),
+                          _as_job(dump_cronjob(S3_PREFIX="manual")),
+                          with_containers(drill_cronjob(), before=[f.container(name="log")]), credentials())),
     sound("backup.concurrency-forbid", "forbid-and-other-cronjobs",
           lambda: backups(cronjob(), cronjob(policy=None, component="report", name="acme-report"))),
 

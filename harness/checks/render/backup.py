@@ -27,7 +27,7 @@ def cron_error(expression: str) -> str | None:
         return "time zones in the schedule are rejected by Kubernetes; use spec.timeZone"
     if text in MACROS or _EVERY.match(text):
         return None
-    parts = text.split(" ")
+    parts = text.split()
     if len(parts) != 5:
         return f"{len(parts)} fields, want 5 (minute hour day-of-month month day-of-week) or a macro"
     for part, (name, low, high, names) in zip(parts, FIELDS):
@@ -61,7 +61,10 @@ def cron(scenario, check):
     for obj in scenario.manifests.of_kind("CronJob", "Schedule"):
         if obj.kind == "Schedule" and not obj.api_version.startswith("velero.io/"):
             continue
-        problem = cron_error(get_or(obj.spec, "schedule", ""))
+        if obj.spec.get("schedule") is None:
+            yield check.finding(obj, "spec.schedule", "no schedule: it never runs")
+            continue
+        problem = cron_error(obj.spec["schedule"])
         if problem:
             yield check.finding(obj, "spec.schedule", f"{obj.spec.get('schedule')!r}: {problem}")
 
