@@ -76,7 +76,10 @@ def image_problem(image: str) -> str | None:
 def image_pinned(scenario, check):
     for template in scenario.manifests.pod_templates():
         for container, path in template.containers():
-            problem = image_problem(str(get_or(container, "image", "")))
+            if not container.get("image"):
+                yield check.finding(template.owner, f"{path}.image", "no image: nothing pins what runs")
+                continue
+            problem = image_problem(str(container["image"]))
             if problem:
                 yield check.finding(template.owner, f"{path}.image", f"{container.get('image')} {problem}")
 
