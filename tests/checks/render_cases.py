@@ -456,6 +456,7 @@ CASES = [
     # rollout
     broken("rollout.strategy", "recreate", lambda: release(api(strategy={"type": "Recreate"})),
            (API, "spec.strategy.type", "strategy is Recreate, not RollingUpdate")),
+    sound("rollout.strategy", "type-unset-means-rolling", lambda: release(api(strategy={}))),
     broken("rollout.max-unavailable", "100-percent", lambda: release(api(strategy=rolling(1, "100%"))),
            (API, f"{ROLLING}.maxUnavailable", "resolves to 3 unavailable of 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): every pod may be down at once")),
     broken("rollout.max-unavailable", "equal-to-replicas",
@@ -478,6 +479,11 @@ CASES = [
            (API, f"{ROLLING}.maxUnavailable", "resolves to 3 unavailable of 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): every pod may be down at once")),
     sound("rollout.max-unavailable", "parked-at-zero-replicas",
           lambda: release(api(replicas=0, strategy=rolling(1, 1)), without=("HorizontalPodAutoscaler",))),
+    # a parked workload is passed over, not the end of the scan
+    broken("rollout.max-unavailable", "parked-canary-then-a-bad-one",
+           lambda: release(_renamed(api(replicas=0, strategy=rolling(1, 1)), "acme-api-canary"),
+                           api(replicas=2, strategy=rolling(1, 2)), without=("HorizontalPodAutoscaler",)),
+           (API, f"{ROLLING}.maxUnavailable", "resolves to 2 unavailable of 2 replicas (spec.replicas): every pod may be down at once")),
     broken("rollout.max-surge", "zero-with-zero-unavailable", lambda: release(api(strategy=rolling(0, "10%"))),
            (API, f"{ROLLING}.maxSurge", "resolves to 0 with maxUnavailable 0 at 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): the rollout cannot start a new pod")),
     sound("rollout.max-surge", "percent-rounds-up", lambda: release(api(strategy=rolling("1%", 0)))),
@@ -1414,6 +1420,17 @@ CASES = [
     broken("longterm.logs-object-storage", "no-delete-request-store",
            lambda: upstream_environment(loki={"loki": {"compactor": {"delete_request_store": None}}}),
            (LOKI, "loki.compactor.delete_request_store", "retention needs a delete-request store (Loki refuses to start without one)")),
+    # no type at all is the chart's default storage; the newest schema is the last, whatever the list holds
+    broken("longterm.logs-object-storage", "no-storage-type",
+           lambda: upstream_environment(loki={"loki": {"storage": {"type": None}}}),
+           (LOKI, "loki.storage.type", "log chunks on the default storage, want object storage (s3, gcs, azure, swift)")),
+    broken("longterm.logs-object-storage", "no-schema",
+           lambda: upstream_environment(loki={"loki": {"schemaConfig": {"configs": []}}}),
+           (LOKI, "loki.schemaConfig.configs[0].object_store", "the newest schema stores in None, not in the s3 storage")),
+    broken("longterm.logs-object-storage", "newest-schema-not-a-mapping",
+           lambda: upstream_environment(loki={"loki": {"schemaConfig": {"configs": [
+               {"from": "2025-01-01", "store": "tsdb", "object_store": "s3", "schema": "v13"}, "v14"]}}}),
+           (LOKI, "loki.schemaConfig.configs[1].object_store", "the newest schema stores in None, not in the s3 storage")),
     sound("longterm.traces-object-storage", "production", lambda: upstream_environment()),
     broken("longterm.traces-object-storage", "local-backend",
            lambda: upstream_environment(tempo={"tempo": {"storage": {"trace": {"backend": "local"}}}}),
@@ -1423,6 +1440,13 @@ CASES = [
            (TEMPO, "tempo.storage.trace.s3.bucket", "no bucket for the trace blocks")),
     broken("longterm.traces-object-storage", "no-retention", lambda: upstream_environment(tempo={"tempo": {"retention": "0"}}),
            (TEMPO, "tempo.retention", "no retention: trace blocks are kept forever")),
+    # the bucket's key is the backend's: bucket for s3 and gcs, container_name for azure and swift
+    *[broken("longterm.traces-object-storage", f"{kind}-without-its-bucket",
+             lambda kind=kind: upstream_environment(tempo={"tempo": {"storage": {"trace": {"backend": kind}}}}),
+             (TEMPO, f"tempo.storage.trace.{kind}.{key}", "no bucket for the trace blocks"))
+      for kind, key in (("gcs", "bucket"), ("azure", "container_name"))],
+    # a values layer that is not a mapping is helm's to refuse; the others still count
+    sound("longterm.traces-object-storage", "a-layer-that-is-not-a-mapping", lambda: upstream_environment(tempo="not a mapping")),
     sound("longterm.no-inline-credentials", "production-and-env-references",
           lambda: upstream_environment(loki={"loki": {"storage": {"s3": {"accessKeyId": "${AWS_ACCESS_KEY_ID}"}}}})),
     broken("longterm.no-inline-credentials", "keys-in-values",
@@ -1430,6 +1454,9 @@ CASES = [
                                         tempo={"tempo": {"storage": {"trace": {"s3": {"access_key": "AKIAEXAMPLE"}}}}}),
            (LOKI, "loki.storage.s3.secretAccessKey", "a storage credential in values (git): reference a Secret instead"),
            (TEMPO, "tempo.storage.trace.s3.access_key", "a storage credential in values (git): reference a Secret instead")),
+    broken("longterm.no-inline-credentials", "key-inside-a-list",
+           lambda: upstream_environment(loki={"loki": {"storage": {"s3": {"replicas": [{"region": "eu"}, {"accessKeyId": "AKIAEXAMPLE"}]}}}}),
+           (LOKI, "loki.storage.s3.replicas[1].accessKeyId", "a storage credential in values (git): reference a Secret instead")),
     # observability
     broken("monitoring.alert-metadata", "severity-missing", lambda: f.scenario(rules(alert(severity=None))),
            ("PrometheusRule/acme/acme-api", "spec.groups[0].rules[0].labels.severity",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 
 import pytest
@@ -232,6 +233,9 @@ def test_endpoints_of_rendered_pods_and_modelled_neighbours():
     db = f.deployment("database", containers=[f.container("db", ports=[
         {"name": "postgresql", "containerPort": 5432}, {"containerPort": 9187, "protocol": "UDP"}, {"name": "x"}])])
     db["spec"]["template"]["spec"]["initContainers"] = [f.container("init", ports=[{"containerPort": 1111}])]
+    portless = f.container("log")
+    del portless["ports"]
+    db["spec"]["template"]["spec"]["containers"].append(portless)  # a container without ports adds none
     namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "acme", "labels": {"team": "acme"}}}
     found = resolve_endpoints(_intended(), f.manifests(db, namespace))
     (database,) = found["db"]
@@ -258,7 +262,7 @@ def _slice(service: str, addresses: list, ports: list) -> dict:
 def test_external_database_endpoints_come_from_its_endpoint_slices():
     # another Service's slice and a bad address come first: both are passed over, not the end of the search
     empty = _slice("acme-db", [], [])
-    empty["endpoints"] = None  # Helm renders empty values as null: read as absent
+    empty["endpoints"] = empty["ports"] = None  # Helm renders empty values as null: read as absent
     docs = [_slice("acme-other", ["10.20.0.6"], [{"port": 1}]), empty,
             _slice("acme-db", ["not-an-address", "10.20.0.5"],
                    [{"name": "pg", "port": 5432, "protocol": None}, {"port": 5433, "protocol": "UDP"}])]
@@ -269,6 +273,14 @@ def test_external_database_endpoints_come_from_its_endpoint_slices():
     assert database.ports == (PortSpec(5432, "TCP", "pg"), PortSpec(5433, "UDP", ""))
 
 
+def test_a_modelled_address_has_the_ports_the_contract_gives_it():
+    intended = _intended()
+    https = (PortSpec(8443, "TCP", "https"),)
+    components = tuple(dataclasses.replace(c, ports=https) if c.address else c for c in intended.components)
+    (internet,) = resolve_endpoints(dataclasses.replace(intended, components=components), f.manifests())["internet"]
+    assert internet.ports == https
+
+
 def test_an_outside_address_is_probed_on_every_known_port():
     listener = pod("listener", ports=(PortSpec(7777, "TCP", "odd"),))
     ports = candidate_ports(INTERNET, [listener], _intended())
@@ -277,7 +289,7 @@ def test_an_outside_address_is_probed_on_every_known_port():
 
 
 def test_flow_matrix_evaluates_inbound_flows_and_never_sends_from_an_external_address():
-    docs = [f.deployment("api"), _slice("acme-db", ["10.20.0.5"], [{"port": 5432}])]
+    docs = [f.deployment("api"), _slice("acme-db", ["10.20.0.5"], [{"port": 5432}]), f.deployment("metrics")]
     results = flow_matrix(_intended(), f.manifests(*docs))
     pairs = {(r.source.name, r.target.name) for r in results}
     assert {("internet", "api"), ("edge", "api"), ("api", "db"), ("api", "internet")} <= pairs
@@ -287,6 +299,8 @@ def test_flow_matrix_evaluates_inbound_flows_and_never_sends_from_an_external_ad
     assert ("edge", "internet") not in pairs and ("monitoring", "dns") not in pairs
     assert all("acme" in (r.source.namespace, r.target.namespace) for r in results)
     assert ("other-acme-pod", "dns") in pairs and ("foreign-pod", "api") in pairs
+    # a neighbour's flow to the external database is passed over, not the end of its row: the collector after it counts
+    assert ("edge", "metrics") in pairs and ("monitoring", "metrics") in pairs
     to_db = {(r.port, r.protocol) for r in results if r.target.name == "db"}
     assert to_db == {(5432, "TCP")}
     to_internet = {(r.port, r.protocol) for r in results if (r.source.name, r.target.name) == ("api", "internet")}

@@ -72,8 +72,7 @@ def production_replicas(scenario, check):
     for deployment in scenario.manifests.of_kind("Deployment"):
         replicas, source = desired_replicas(deployment, scenario.lookup)
         if replicas < minimum:
-            field = "spec.replicas" if source == "spec.replicas" else source
-            yield check.finding(deployment, field, f"{replicas} replicas in production, need at least {minimum}")
+            yield check.finding(deployment, source, f"{replicas} replicas in production, need at least {minimum}")
 
 
 check("rollout.production-replicas", "production runs at least 3 replicas (or HPA minReplicas)", production_replicas)
