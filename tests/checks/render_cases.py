@@ -456,7 +456,8 @@ CASES = [
     # rollout
     broken("rollout.strategy", "recreate", lambda: release(api(strategy={"type": "Recreate"})),
            (API, "spec.strategy.type", "strategy is Recreate, not RollingUpdate")),
-    sound("rollout.strategy", "type-unset-means-rolling", lambda: release(api(strategy={}))),
+    sound("rollout.strategy", "type-unset-means-rolling",
+          lambda: release(api(strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}))),
     broken("rollout.max-unavailable", "100-percent", lambda: release(api(strategy=rolling(1, "100%"))),
            (API, f"{ROLLING}.maxUnavailable", "resolves to 3 unavailable of 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): every pod may be down at once")),
     broken("rollout.max-unavailable", "equal-to-replicas",
@@ -482,7 +483,7 @@ CASES = [
     # a parked workload is passed over, not the end of the scan
     broken("rollout.max-unavailable", "parked-canary-then-a-bad-one",
            lambda: release(_renamed(api(replicas=0, strategy=rolling(1, 1)), "acme-api-canary"),
-                           api(replicas=2, strategy=rolling(1, 2)), without=("HorizontalPodAutoscaler",)),
+                           api(replicas=2, strategy=rolling(1, 2)), without=("HorizontalPodAutoscaler", "Deployment")),
            (API, f"{ROLLING}.maxUnavailable", "resolves to 2 unavailable of 2 replicas (spec.replicas): every pod may be down at once")),
     broken("rollout.max-surge", "zero-with-zero-unavailable", lambda: release(api(strategy=rolling(0, "10%"))),
            (API, f"{ROLLING}.maxSurge", "resolves to 0 with maxUnavailable 0 at 3 replicas (HorizontalPodAutoscaler/acme/acme-api spec.minReplicas): the rollout cannot start a new pod")),
@@ -1272,10 +1273,12 @@ CASES = [
              "'CRON_TZ=Europe/Berlin 0 3 * * *': time zones in the schedule are rejected by Kubernetes; use spec.timeZone"),
     # another vendor's Schedule first; each object is its own problem, a missing schedule too
     broken("backup.cron", "each-schedule-its-own-problem",
-           lambda: backups(velero_schedule("0 25 * * *", api_version="example.com/v1"), cronjob("0 25 * * *"),
-                           {**cronjob(name="b"), "spec": {k: v for k, v in cronjob()["spec"].items() if k != "schedule"}}),
+           lambda: backups({**cronjob(name="b"), "spec": {k: v for k, v in cronjob()["spec"].items() if k != "schedule"}},
+                           cronjob("0 25 * * *"), velero_schedule("0 25 * * *", api_version="example.com/v1"),
+                           _renamed(velero_schedule("0 24 * * *"), "acme-hourly")),
+           ("CronJob/acme/b", "spec.schedule", "no schedule: it never runs"),
            ("CronJob/acme/acme-db-backup", "spec.schedule", "'0 25 * * *': hour field '25': '25' is outside 0-23"),
-           ("CronJob/acme/b", "spec.schedule", "no schedule: it never runs")),
+           ("Schedule/acme/acme-hourly", "spec.schedule", "'0 24 * * *': hour field '24': '24' is outside 0-23")),
     # the boundaries robfig/cron accepts: a step of 1, a range of one value, '?' for any
     sound("backup.cron", "step-one-single-value-range-and-any",
           lambda: backups(cronjob("*/1 3-3 ? * 1-1"))),
