@@ -8,6 +8,7 @@ destination with no Ready pod cannot answer: both are listed as not measured."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -16,6 +17,7 @@ from kubernetes import client
 from harness.checks.registry import Subject, select_checks
 from harness.checks.run import Status, run_smoke
 from harness.core.project import Project
+from harness.deploy import drills
 from harness.deploy.node import wire_matrix
 from harness.deploy.node.settings import NodeSettings
 from harness.live import snapshot
@@ -62,9 +64,14 @@ def test_a_policy_deleted_from_the_cluster_is_the_flow_it_closes(api, workloads:
         outcome = _judge(api, matrix)
     finally:
         net.create_namespaced_network_policy(NAMESPACE, saved)
+        # the API's readiness asks the database, so its pods went unready meanwhile (and the edge
+        # dropped its route): the next test must start from a serving API
+        drills.wait_settled(api, NAMESPACE, "acme-api")
     # every flow the contract allows into the database (the API's, the backup jobs') is closed, nothing else
     allowed_in = sorted({r.source for r in matrix.rows if r.target == "db" and r.intended})
     assert "api" in allowed_in
-    assert sorted((str(f.object), f.field, f.message) for f in outcome.findings) == [
-        (f"Flow/{source} -> db:5432/TCP", "wire", "the connection met ConnectionRefusedError on the wire; the contract allows")
-        for source in allowed_in]
+    # closed is refused (kube-router's reject) or, when a reply is lost under load, a timeout: both are closed
+    assert [(str(f.object), f.field) for f in sorted(outcome.findings, key=lambda f: str(f.object))] == [
+        (f"Flow/{source} -> db:5432/TCP", "wire") for source in allowed_in], outcome.findings
+    assert all(re.fullmatch(r"the connection met (ConnectionRefusedError|timeout) on the wire; the contract allows",
+                            f.message) for f in outcome.findings), [f.message for f in outcome.findings]
