@@ -268,8 +268,11 @@ def test_ct_finds_a_chart_without_values(tmp_path):
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
     passed, findings = chart_testing.lint(PROJECT.tool("ct"), tmp_path / "ct.yaml", etc / "chart_schema.yaml",
                                           etc / "lintconf.yaml", tmp_path, env)
-    assert (passed, findings) == (0, [PeerFinding("ct", "lint", "Chart/broken", "",
-                                                  "[Errno 2] No such file or directory: 'charts/broken/values.yaml'")])
+    # ct copies the schema validator's complaint to its output from another goroutine: on a loaded machine it
+    # can arrive after the chart's result line, which then carries only ct's own wording
+    assert passed == 0 and [(f.resource, f.message) for f in findings] in (
+        [("Chart/broken", "[Errno 2] No such file or directory: 'charts/broken/values.yaml'")],
+        [("Chart/broken", "failed waiting for process: exit status 255")]), findings
 
 
 @pytest.mark.slow
