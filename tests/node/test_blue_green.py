@@ -115,7 +115,6 @@ def test_a_good_candidate_is_switched_under_traffic_without_a_failed_request(api
     # The switch under traffic: not one request sent while the public hosts moved and were watched failed.
     switched = run.during("switch: public hosts to green", f"watch: green serves api.acme.com for {WATCH:g} s")
     assert switched.requests >= RATE * WATCH and switched.failed == 0, switched.line()
-    assert run.during("candidate: on green, the public hosts stay on blue").failed == 0, run.summary.line()
     assert run.summary.failed == 0, run.summary.line()  # the whole stream, the preview's smoke suite included
     preview, watch = record.observations
     assert preview.requests.failed == 0 and preview.answered == preview.requests.requests == 20, preview

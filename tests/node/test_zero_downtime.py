@@ -13,6 +13,8 @@ from harness.deploy import drills
 from harness.deploy.node.settings import NodeSettings
 from harness.deploy.traffic import UrlSummary
 
+from streams import assert_nothing_failed
+
 pytestmark = pytest.mark.e2e
 NAMESPACE = "acme"
 UI, API = drills.URLS
@@ -23,23 +25,15 @@ def _stream(workloads: NodeSettings, tmp_path: Path, action, api, workload: str)
     return drills.under_traffic(api, workloads, NAMESPACE, workload, action, RATE, tmp_path)
 
 
-def _assert_nothing_failed(summaries: list[UrlSummary], seconds: float) -> None:
-    lines = "\n".join(s.line() for s in summaries)
-    assert [s.url for s in summaries] == [API, UI], lines
-    assert all(s.failed == 0 for s in summaries), lines
-    # vegeta kept its rate: a stalled stream would hide failures as requests never sent
-    assert sum(s.requests for s in summaries) >= 0.8 * RATE * seconds, lines
-
-
 @pytest.mark.parametrize("workload", ["acme-ui", "acme-api"])
 def test_a_rolling_update_loses_no_request(api, workloads: NodeSettings, tmp_path: Path, workload: str) -> None:
     summaries, seconds = _stream(workloads, tmp_path, drills.restart, api, workload)
-    _assert_nothing_failed(summaries, seconds)
+    assert_nothing_failed(summaries, RATE, seconds)
 
 
 def test_an_eviction_loses_no_request(api, workloads: NodeSettings, tmp_path: Path) -> None:
     summaries, seconds = _stream(workloads, tmp_path, drills.evict_one, api, "acme-ui")
-    _assert_nothing_failed(summaries, seconds)
+    assert_nothing_failed(summaries, RATE, seconds)
 
 
 def test_the_stream_notices_a_pod_that_crashes_while_it_serves(api, workloads: NodeSettings,
