@@ -15,7 +15,8 @@ from harness.checks.run import Status
 from harness.core import yamlio
 from harness.core.errors import HarnessError
 from harness.core.project import Project
-from harness.deploy.release import blue_green, counters, flow, report
+from harness.deploy.release import blue_green, counters, flow, report, steps
+from harness.deploy.release.analysis import Thresholds
 from harness.deploy.release.blue_green import BlueGreenPlan, Colour, Deployed
 from harness.deploy.release.flow import ReleaseOptions, release
 from harness.deploy.release.outcome import Exit
@@ -69,11 +70,12 @@ class FakeBlueGreen:
         self.preview_error_every = 0  # every n-th preview answer is a 500
         self.public_status_after_switch = 200
         self.counted: dict[str, list[float]] = {"acme-api-green": [0, 20, 70], "acme-api": [0, 20, 70]}
+        self.errored: dict[str, list[float]] = {}  # 5xx answers beside each count; none unless a test says
         self.preview_seen = 0
         monkeypatch.setattr(flow._Run, "releases", lambda run: self.secrets())
-        monkeypatch.setattr(blue_green, "helmfile_apply", self.apply)
+        monkeypatch.setattr(steps, "helmfile_apply", self.apply)
         monkeypatch.setattr(blue_green, "roll_back", self.roll_back)
-        monkeypatch.setattr(blue_green, "wait_settled", lambda api, namespace, name: 0.5)
+        monkeypatch.setattr(steps, "wait_settled", lambda api, namespace, name: 0.5)
         monkeypatch.setattr(blue_green.counters, "read", self.read)
         monkeypatch.setattr(blue_green._Steps, "available", lambda steps, name: 3)
         monkeypatch.setattr(httpprobe, "fetch", self.fetch)
@@ -100,7 +102,8 @@ class FakeBlueGreen:
 
     def read(self, url, service, targets, since, timeout, start=None, interval=0.0):
         requests = self.counted[service].pop(0)
-        return counters.Reading({"pod": {0.01: requests, INF: requests}}, {"pod": 0.0})
+        errors = self.errored[service].pop(0) if service in self.errored else 0.0
+        return counters.Reading({"pod": {0.01: requests, INF: requests}}, {"pod": errors})
 
     def fetch(self, url, settings) -> httpprobe.Response:
         if url == PREVIEW:
@@ -139,13 +142,13 @@ def test_a_good_candidate_is_previewed_switched_and_the_old_colour_kept(fake_clu
     preview, watch = record.observations
     assert (preview.step, preview.requests.url, preview.requests.requests, preview.answered) == ("preview", PREVIEW, 20, 20)
     assert (watch.step, watch.requests.url, watch.requests.failed, watch.answered) == ("switch and watch", PUBLIC, 0, 50)
-    steps = {s.name: s for s in record.steps}
-    assert steps["preview: green through preview-api.acme.com"].detail == (
+    by_name = {s.name: s for s in record.steps}
+    assert by_name["preview: green through preview-api.acme.com"].detail == (
         f"{preview.requests.line()}; acme-api-green answered 20, the preview's 20; smoke: 1 snapshots, 1 check runs: "
         "1 passed, 0 failed (0 findings), 0 skipped")
-    assert steps["watch: green serves api.acme.com for 0.2 s"].detail == (
+    assert by_name["watch: green serves api.acme.com for 0.2 s"].detail == (
         f"{watch.requests.line()} (from before the switch until the watch ended); acme-api-green answered 50 since "
-        "the preview")
+        "the preview, 0.00% errors, p99 9.9 ms")
     assert record.steps[-1].detail == ("acme-api keeps running the previous version beside green; switch back at once "
                                        "with `helm rollback acme-api 2 --namespace acme --kube-context ctx`")
     assert fake.rolled_back == [] and record.smoke_after_rollback == []
@@ -230,6 +233,26 @@ def test_a_failed_watch_switches_back_to_the_old_colour(fake_cluster, monkeypatc
         ("switch back: public hosts to blue", "helm rollback acme-api->2"),
         ("smoke after abort", "1 snapshots, 1 check runs: 1 passed, 0 failed (0 findings), 0 skipped")]
     assert fake.rolled_back == [2], "back to the candidate's revision: blue active, green still there"
+
+
+def test_a_watch_that_counts_errors_from_other_clients_switches_back(fake_cluster, monkeypatch) -> None:
+    # the flow's own stream saw no failure, but the new colour answered 5 of its 50 requests since the preview
+    # with a 5xx: the users' requests the stream did not send
+    fake = FakeBlueGreen(monkeypatch, fake_cluster)
+    fake.errored["acme-api-green"] = [0, 0, 5]
+    record = _run(_plan())
+    assert record.exit is Exit.CANARY_ABORTED
+    assert record.steps[4].detail == ("watch of green failed: acme-api-green's error rate 10.00% above the absolute "
+                                      "1.00%")
+    assert [s.name for s in record.steps][5:] == ["switch back: public hosts to blue", "smoke after abort"]
+    assert fake.rolled_back == [2]
+
+
+def test_a_watch_slower_than_the_threshold_switches_back(fake_cluster, monkeypatch) -> None:
+    fake = FakeBlueGreen(monkeypatch, fake_cluster)
+    record = _run(_plan(thresholds=Thresholds(max_p99_seconds=0.005)))
+    assert record.exit is Exit.CANARY_ABORTED
+    assert record.steps[4].detail == "watch of green failed: acme-api-green's p99 9.9 ms above the absolute 5.0 ms"
 
 
 def test_a_blue_green_switch_of_a_release_that_is_not_deployed_is_refused(fake_cluster, monkeypatch) -> None:

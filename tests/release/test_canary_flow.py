@@ -14,7 +14,7 @@ from harness.core import yamlio
 from harness.core.errors import HarnessError
 from harness.core.project import Project
 from harness.checks.run import Status
-from harness.deploy.release import canary, counters, report
+from harness.deploy.release import canary, counters, report, steps
 from harness.deploy.release.analysis import Verdict
 from harness.deploy.release.canary import CanaryPlan
 from harness.deploy.release.flow import ReleaseOptions, release
@@ -29,11 +29,11 @@ class FakeCanary:
     def __init__(self, monkeypatch, counts: dict[str, list[tuple[int, int]]], cluster) -> None:
         cluster.smoke = [True] * 5  # every step's smoke passes unless a test says otherwise
         self.applied: list[tuple[str, dict]] = []
-        self.counts = {service: list(steps) for service, steps in counts.items()}
+        self.counts = {service: list(readings) for service, readings in counts.items()}
         self.apply_error_at: int | None = None
         self.read_error = ""
-        monkeypatch.setattr(canary, "helmfile_apply", self.apply)
-        monkeypatch.setattr(canary, "wait_settled", lambda api, namespace, name: 0.5)
+        monkeypatch.setattr(steps, "helmfile_apply", self.apply)
+        monkeypatch.setattr(steps, "wait_settled", lambda api, namespace, name: 0.5)
         monkeypatch.setattr(canary.counters, "read", self.read)
         monkeypatch.setattr(canary.time, "sleep", lambda seconds: None)
         monkeypatch.setattr(canary._Steps, "targets", lambda self, deployment: 1)

@@ -54,13 +54,13 @@ class Decision:
         numbers = ""
         if self.canary is not None and self.stable is not None:
             numbers = (f" canary {self.canary.requests:.0f} requests, {self.canary.error_rate:.2%} errors, "
-                       f"p99 {_ms(self.canary.p99_seconds)}; stable {self.stable.requests:.0f} requests, "
-                       f"{self.stable.error_rate:.2%} errors, p99 {_ms(self.stable.p99_seconds)};")
+                       f"p99 {ms(self.canary.p99_seconds)}; stable {self.stable.requests:.0f} requests, "
+                       f"{self.stable.error_rate:.2%} errors, p99 {ms(self.stable.p99_seconds)};")
         why = "; ".join(self.reasons) if self.reasons else "every criterion met"
         return f"step {self.weight}%: {self.verdict.value}:{numbers} {why}"
 
 
-def _ms(seconds: float) -> str:
+def ms(seconds: float) -> str:
     return "n/a" if math.isnan(seconds) else f"{seconds * 1000:.1f} ms"
 
 
@@ -79,6 +79,16 @@ def parse_steps(text: str) -> list[int]:
     return steps
 
 
+def over_limits(track: TrackMetrics, t: Thresholds, name: str) -> tuple[list[str], list[str]]:
+    """The absolute criteria, whatever another track did: (the error rate's reasons, the p99's)."""
+    error_rate = [f"error rate {track.error_rate:.2%} above the absolute {t.max_error_rate:.2%}"] \
+        if track.error_rate > t.max_error_rate else []
+    if math.isnan(track.p99_seconds):
+        return error_rate, [f"no p99 latency for the {name}"]
+    return error_rate, [f"p99 {ms(track.p99_seconds)} above the absolute {ms(t.max_p99_seconds)}"] \
+        if track.p99_seconds > t.max_p99_seconds else []
+
+
 def decide(weight: int, canary: TrackMetrics, stable: TrackMetrics, thresholds: Thresholds,
            smoke_failures: int = 0) -> Decision:
     """PROCEED only when the smoke checks passed and every criterion holds; ABORT names each one that failed."""
@@ -89,20 +99,16 @@ def decide(weight: int, canary: TrackMetrics, stable: TrackMetrics, thresholds: 
         reasons.append(f"{canary.requests:.0f} canary requests in the interval, fewer than the {t.min_requests} "
                        "needed to judge it")
     else:
-        if canary.error_rate > t.max_error_rate:
-            reasons.append(f"error rate {canary.error_rate:.2%} above the absolute {t.max_error_rate:.2%}")
+        error_rate, p99 = over_limits(canary, t, "canary")
+        reasons += error_rate
         if canary.error_rate > stable.error_rate + t.max_error_rate_increase:
             reasons.append(f"error rate {canary.error_rate:.2%} above the stable's {stable.error_rate:.2%} "
                            f"+ {t.max_error_rate_increase:.2%}")
-        if math.isnan(canary.p99_seconds):
-            reasons.append("no p99 latency for the canary")
-        else:
-            if canary.p99_seconds > t.max_p99_seconds:
-                reasons.append(f"p99 {_ms(canary.p99_seconds)} above the absolute {_ms(t.max_p99_seconds)}")
-            if not math.isnan(stable.p99_seconds):
-                limit = max(stable.p99_seconds * t.max_p99_ratio, stable.p99_seconds + t.p99_slack_seconds)
-                if canary.p99_seconds > limit:
-                    reasons.append(f"p99 {_ms(canary.p99_seconds)} above {_ms(limit)} (the stable's "
-                                   f"{_ms(stable.p99_seconds)} x {t.max_p99_ratio:g}, at least + {_ms(t.p99_slack_seconds)})")
+        reasons += p99
+        if not math.isnan(canary.p99_seconds) and not math.isnan(stable.p99_seconds):
+            limit = max(stable.p99_seconds * t.max_p99_ratio, stable.p99_seconds + t.p99_slack_seconds)
+            if canary.p99_seconds > limit:
+                reasons.append(f"p99 {ms(canary.p99_seconds)} above {ms(limit)} (the stable's "
+                               f"{ms(stable.p99_seconds)} x {t.max_p99_ratio:g}, at least + {ms(t.p99_slack_seconds)})")
     verdict = Verdict.ABORT if reasons else Verdict.PROCEED
     return Decision(weight, verdict, reasons, canary, stable, smoke_failures)

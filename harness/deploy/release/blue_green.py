@@ -31,11 +31,12 @@ from ...core.errors import HarnessError
 from ...live.releases import Revision, revisions
 from ..cluster import certs
 from ..cluster.settings import ClusterSettings
-from ..drills import wait_settled
 from ..rollback import roll_back
 from . import counters, probe
+from .analysis import Thresholds, ms, over_limits
 from .canary import SCRAPE_WAIT_SECONDS
-from .deploy import helmfile_apply, tool_env
+from .deploy import tool_env
+from .steps import apply_values
 from .outcome import Exit, Observation
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class BlueGreenPlan:
     watch_rate: float = 10.0  # requests per second of the flow's own stream to the public host
     path: str = "/v1/items"   # a route the API answers from its database, not a probe route
     prometheus_url: str | None = None  # default: the smoke settings' (on local, the real node's)
+    # the new colour's error rate and p99 over the watch, every client's requests counted
+    thresholds: Thresholds = Thresholds()
 
 
 @dataclass(frozen=True)
@@ -161,12 +164,7 @@ class _Steps:
         step_values = values(self.plan, self.state, active)
 
         def action() -> tuple[bool, str, str]:
-            path = self.workdir / f"{len(self.run.record.steps):02d}.yaml"
-            path.write_text(yamlio.dump_yaml(step_values))
-            detail = helmfile_apply(self.run.project, self.run.target, self.run.record.context,
-                                    f"name={self.plan.release}", [path])
-            if settle:
-                detail += f", {settle} settled in {wait_settled(self.run.api, self.namespace, settle):.1f} s"
+            detail = apply_values(self.run, self.workdir, self.plan.release, step_values, settle)
             if self.run.target.local:  # the cert-manager stand-in issues the preview host's Secret
                 issued = certs.ensure_tls_secrets(self.run.api, self.namespace, certs.load_or_create_ca(
                     ClusterSettings.from_env(self.run.project).tls_ca_dir))
@@ -249,9 +247,10 @@ class _Steps:
                 stream.__exit__()
                 seen = stream.summary()
                 # Counted from the preview's last reading: every request it answered since came by the public hosts.
-                answered = None
+                counted = None
                 if self.last_reading is not None:
-                    answered = counters.between(self.last_reading, self.reading(service)).requests
+                    counted = counters.between(self.last_reading, self.reading(service))
+                answered = None if counted is None else counted.requests
                 self.run.record.observations.append(Observation("switch and watch", seen, answered))
                 problems = [f"{seen.failed} of {seen.requests} requests to {url} failed ({_kinds(seen)})"] \
                     if seen.failed else []
@@ -259,9 +258,15 @@ class _Steps:
                     problems.append(f"no answer from {url} at all")
                 if answered == 0:
                     problems.append(f"{service} answered none of them: the switch did not reach the edge")
+                elif counted is not None:  # what the colour answered every client, not only this stream
+                    problems += [f"{service}'s {reason}" for reason in sum(
+                        over_limits(counted, self.plan.thresholds, service), [])]
                 if problems:
                     return False, f"watch of {self.new} failed: {'; '.join(problems)}", ""
-                count = f"; {service} answered {answered:.0f} since the preview" if answered is not None else ""
+                count = ""
+                if counted is not None:
+                    count = (f"; {service} answered {answered:.0f} since the preview, {counted.error_rate:.2%} errors, "
+                             f"p99 {ms(counted.p99_seconds)}")
                 return True, f"{seen.line()} (from before the switch until the watch ended){count}", ""
 
             return self.run.step(f"watch: {self.new} serves {hosts[0] if hosts else 'no host'} for "

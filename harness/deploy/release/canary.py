@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from ...checks.run import Status
 from ...core import yamlio
-from ..drills import wait_settled
 from ..node import monitoring
 from ..node.settings import NodeSettings
 from ..cluster.settings import ClusterSettings
 from . import counters
 from .analysis import Decision, Thresholds, TrackMetrics, Verdict, decide
-from .deploy import helmfile_apply
+from .steps import apply_values
 from .outcome import Exit
 
 if TYPE_CHECKING:
@@ -71,14 +70,11 @@ class _Steps:
 
     def apply(self, name: str, step_values: dict[str, Any], settle: str | None = None) -> bool:
         def action() -> tuple[bool, str, str]:
-            path = self.workdir / f"{len(self.run.record.steps):02d}.yaml"
-            path.write_text(yamlio.dump_yaml(step_values))
-            detail = helmfile_apply(self.run.project, self.run.target, self.run.record.context,
-                                    f"name={self.plan.release}", [path])
-            if step_values.get("image") is None and settle == self.plan.release:
+            # the stable keeping its image after a promotion has nothing to roll out
+            kept = step_values.get("image") is None and settle == self.plan.release
+            detail = apply_values(self.run, self.workdir, self.plan.release, step_values, None if kept else settle)
+            if kept:
                 detail += ", the stable's image kept (the canary ran it too)"
-            elif settle:
-                detail += f", {settle} settled in {wait_settled(self.run.api, self.run.options.namespace, settle):.1f} s"
             return True, detail, yamlio.dump_yaml(step_values)
         return self.run.step(name, action).status == Status.PASS
 
