@@ -87,7 +87,7 @@ collector-deps: ## the real Pushgateway (Debian's package, pinned, unpacked unde
 
 .PHONY: pytest
 pytest: deps venv backup-deps collector-deps ## run the Python test suite without the cluster tests (unit, render, backup and collector round trips)
-	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 ACME_REQUIRE_COLLECTOR_DEPS=1 $(PY) -m pytest -m "not e2e" || rc=$$?; \
+	@rc=0; ACME_REQUIRE_BACKUP_DEPS=1 ACME_REQUIRE_COLLECTOR_DEPS=1 $(PY) -m pytest -m "not e2e" --durations=15 || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
@@ -126,7 +126,7 @@ e2e-simulated: deps tools venv ## the schema validation and the simulated nodes'
 	ACME_REAL_NODE=0 $(HARNESS) cluster up; $(HARNESS) node down >/dev/null; rc=0; \
 	$(HARNESS) check --only schema.kubernetes --kubeconfig $(ROOT)/.cache/cluster/kubeconfig \
 	  --junit $(REPORTS)/schemas.xml || rc=$$?; \
-	if [ $$rc -eq 0 ]; then ACME_REAL_NODE=0 ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e --ignore=tests/node || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then ACME_REAL_NODE=0 ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e --durations=10 --ignore=tests/node || rc=$$?; fi; \
 	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e-simulated: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
@@ -138,7 +138,7 @@ NODE_CLUSTER := ACME_CLUSTER_NAME=acme-node ACME_CLUSTER_PORT=$$(( $${ACME_CLUST
 e2e-node: deps tools venv backup-deps ## tests/node on a second local cluster (name acme-node, port ACME_CLUSTER_PORT+100) with the real node joined (ACME_REAL_NODE=0: left out, said so); stops it if this target started it
 	@if [ "$${ACME_REAL_NODE:-1}" = 0 ]; then echo "e2e-node: ACME_REAL_NODE=0, the real node's suites are left out"; exit 0; fi; \
 	export $(NODE_CLUSTER); started=0; $(HARNESS) cluster status >/dev/null 2>&1 || started=1; rc=0; \
-	$(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e tests/node || rc=$$?; \
+	$(HARNESS) cluster up && ACME_REQUIRE_CLUSTER=1 $(PY) -m pytest -m e2e --durations=15 tests/node || rc=$$?; \
 	if [ $$started = 1 ]; then $(HARNESS) cluster down; fi; \
 	if [ $$rc -eq 5 ]; then echo "e2e-node: no tests were collected; that is a failure here" >&2; exit 1; fi; exit $$rc
 
