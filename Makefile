@@ -91,11 +91,20 @@ pytest: deps venv backup-deps collector-deps ## run the Python test suite withou
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected; that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
+# Built once before `make test` runs its parts side by side: two makes must never build the same
+# tool or chart archive at once. (-o is not passed down to sub-makes, so each one names it.)
+BUILT := -o tools -o deps -o backup-deps -o collector-deps
+
 .PHONY: test
-test: lint unittest test-rules test-render ## every test: lint, unittest, alert-rule tests, test-render, then pytest and both e2e suites side by side
-	@# they wait on processes and clusters far more than they compute, so they share the two cores;
+test: deps venv backup-deps collector-deps ## every test: the real node's suites (the longest) from the start, beside lint, unittest, alert-rule tests and test-render, then pytest and the simulated suites
+	@# they wait on processes and clusters far more than they compute, so three share the two cores;
 	@# each one's output is printed whole when it ends
-	@$(MAKE) -j3 --output-sync=target pytest e2e-simulated e2e-node
+	@$(MAKE) --no-print-directory $(BUILT) -j3 --output-sync=target e2e-node suites-after-checks
+
+# Part of `make test`: pytest and the simulated suites once the static checks passed.
+.PHONY: suites-after-checks
+suites-after-checks: lint unittest test-rules test-render
+	@$(MAKE) --no-print-directory $(BUILT) --output-sync=target pytest e2e-simulated
 
 .PHONY: mutation
 mutation: deps venv ## mutation score of the render checks, smoke checks and NetworkPolicy evaluator against tests/mutation/baseline.json (PACKAGES="render smoke netpol" or single files such as harness/checks/render/tls.py, UPDATE=1 rewrites the baseline)

@@ -96,4 +96,6 @@ def wire_measurer(project: Project, target: Target, api: client.ApiClient) -> Ca
     node = NodeSettings(ClusterSettings.from_env(project))
     if not node_lifecycle.status(node).running:
         return None
-    return lambda: wire_matrix.measure(project, api, node, target.env)
+    # One per smoke command or release run: a release's steps re-use the matrix while the pods and policies stay.
+    return wire_matrix.Remembered(lambda: wire_matrix.measure(project, api, node, target.env),
+                                  lambda: wire_matrix.cluster_state(api))

@@ -7,6 +7,7 @@ dialled; they and destinations without a Ready pod are listed as not measured.""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Hashable
 
 from kubernetes import client
 
@@ -55,6 +56,43 @@ def measure(project: Project, api: client.ApiClient, node: NodeSettings, env: st
                          r.allowed, measured[r.source.name][_key(r)]) for r in measurable)
     unmeasured = tuple(sorted({f"{r.source.name} -> {_key(r)}" for r in results if r not in measurable}))
     return WireMatrix(rows, unmeasured)
+
+
+def cluster_state(api: client.ApiClient) -> frozenset[Hashable]:
+    """What a measurement depends on in the cluster: every Ready pod (uid, address, labels: the
+    destinations dialled), every NetworkPolicy (uid, resourceVersion: what is enforced) and every
+    namespace's labels (what namespaceSelectors match). Probe pods are never Ready, so measuring
+    leaves it unchanged."""
+    core = client.CoreV1Api(api)
+    pods = frozenset(
+        ("Pod", pod.metadata.uid, pod.status.pod_ip, frozenset((pod.metadata.labels or {}).items()))
+        for pod in core.list_pod_for_all_namespaces().items
+        if pod.metadata.deletion_timestamp is None
+        and {c.type: c.status for c in pod.status.conditions or []}.get("Ready") == "True")
+    policies = frozenset(("NetworkPolicy", p.metadata.uid, p.metadata.resource_version)
+                         for p in client.NetworkingV1Api(api).list_network_policy_for_all_namespaces().items)
+    namespaces = frozenset(("Namespace", n.metadata.uid, frozenset((n.metadata.labels or {}).items()))
+                           for n in core.list_namespace().items)
+    return pods | policies | namespaces
+
+
+class Remembered:
+    """`measure()`, except that while the cluster state it was measured on is unchanged the last
+    matrix is the answer: the steps of a canary release move only the edge's weights, and the
+    probe pods of one matrix take seconds of the node. A matrix is kept only when the state was
+    the same before and after it was measured."""
+
+    def __init__(self, measure: Callable[[], WireMatrix], state: Callable[[], Hashable]) -> None:
+        self._measure, self._state = measure, state
+        self._last: tuple[Hashable, WireMatrix] | None = None
+
+    def __call__(self) -> WireMatrix:
+        before = self._state()
+        if self._last is not None and self._last[0] == before:
+            return self._last[1]
+        matrix = self._measure()
+        self._last = (before, matrix) if self._state() == before else None
+        return matrix
 
 
 def _key(result: FlowResult) -> str:
