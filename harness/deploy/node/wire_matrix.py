@@ -66,9 +66,7 @@ def cluster_state(api: client.ApiClient) -> frozenset[Hashable]:
     core = client.CoreV1Api(api)
     pods = frozenset(
         ("Pod", pod.metadata.uid, pod.status.pod_ip, frozenset((pod.metadata.labels or {}).items()))
-        for pod in core.list_pod_for_all_namespaces().items
-        if pod.metadata.deletion_timestamp is None
-        and {c.type: c.status for c in pod.status.conditions or []}.get("Ready") == "True")
+        for pod in core.list_pod_for_all_namespaces().items if _serving(pod))
     policies = frozenset(("NetworkPolicy", p.metadata.uid, p.metadata.resource_version)
                          for p in client.NetworkingV1Api(api).list_network_policy_for_all_namespaces().items)
     namespaces = frozenset(("Namespace", n.metadata.uid, frozenset((n.metadata.labels or {}).items()))
@@ -106,7 +104,12 @@ def _ready_pod_ip(api: client.ApiClient, endpoint: Endpoint) -> str | None:
         labels = endpoint.workload.doc["spec"]["selector"]["matchLabels"]
     selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
     for pod in client.CoreV1Api(api).list_namespaced_pod(endpoint.namespace, label_selector=selector).items:
-        ready = {c.type: c.status for c in pod.status.conditions or []}.get("Ready") == "True"
-        if ready and pod.metadata.deletion_timestamp is None and pod.status.pod_ip:
+        if _serving(pod) and pod.status.pod_ip:
             return pod.status.pod_ip
     return None
+
+
+def _serving(pod: client.V1Pod) -> bool:
+    """Ready and not being deleted: a pod a connection may be dialled to."""
+    ready = {c.type: c.status for c in pod.status.conditions or []}.get("Ready") == "True"
+    return ready and pod.metadata.deletion_timestamp is None
