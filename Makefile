@@ -18,10 +18,8 @@ BASE_REF ?= origin/main
 CHARTS := $(sort $(patsubst %/Chart.yaml,%,$(wildcard charts/*/Chart.yaml)))
 # the chart that tests acme-lib's helpers once (helm-unittest cannot render a library chart itself)
 LIB_CONSUMER := charts/acme-lib/tests/consumer
-# charts that pull a sibling chart in through a file:// dependency
 # charts whose README values table helm-docs generates (they carry a README.md.gotmpl)
 DOCUMENTED := $(patsubst %/README.md.gotmpl,%,$(shell find charts -name README.md.gotmpl | sort))
-DEP_CHARTS := $(sort $(dir $(shell grep -l 'file://' charts/*/Chart.yaml $(LIB_CONSUMER)/Chart.yaml 2>/dev/null)))
 REPORTS := $(ROOT)/build/reports
 export PATH := $(TOOLS_BIN):$(PATH)
 comma := ,
@@ -55,9 +53,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@touch $@
 
 .PHONY: deps
-deps: tools ## vendor file:// chart dependencies (helm dependency build; the .tgz files are gitignored)
-	@for chart in $(DEP_CHARTS); do helm dependency build --skip-refresh $$chart >/dev/null \
-	  || { echo "deps: helm dependency build $$chart failed" >&2; exit 1; }; done
+deps: tools venv ## vendor file:// chart dependencies of every chart when stale (helm dependency build; the .tgz files are gitignored)
+	@$(HARNESS) deps
 
 .PHONY: lint
 lint: deps venv ## helm lint --strict on every ci scenario, values-table drift, helmfile lint, actionlint; peers: kube-score, kubeconform, ct lint --all

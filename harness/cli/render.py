@@ -1,4 +1,4 @@
-"""The render path's commands: `harness render|check|checks|flows|docs`."""
+"""The render path's commands: `harness deps|render|check|checks|flows|docs`."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from ..core.errors import HarnessError
 from ..core.project import Project
 from ..core.yamlio import dump_yaml
 from ..render.pipeline import RunOptions, Selection, build_scenarios, plan_scenarios
-from ..render.renderer import Renderer
+from ..render.renderer import Renderer, tree_charts
 from ..render.scenario import Scenario
 from .base import FAILED, OK, command, existing_file, positive_int, refuse, write_reports
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
+    command(sub, "deps", _deps, "build the file:// dependency archives of every chart (only those stale or missing)")
+
     render = command(sub, "render", _render, "render the values matrix and print what was rendered")
     _selection(render)
     render.add_argument("--out", type=Path, help="also write each scenario's manifests to DIR/<scenario>.yaml")
@@ -62,6 +64,14 @@ def _selected(args: argparse.Namespace, project: Project, needs_baseline: bool =
                          use_cache=not args.no_cache)
     renderer = Renderer(project, options.workers, helm=args.helm, use_cache=options.use_cache)
     return build_scenarios(project, plans, renderer, options, needs_baseline, needs_schemas)
+
+
+def _deps(args: argparse.Namespace) -> int:
+    project = Project.discover()
+    if not tree_charts(project.root):
+        raise HarnessError(f"no chart to build the dependencies of: no {project.charts_dir}/*/Chart.yaml")
+    Renderer(project).ensure_tree_dependencies(project.root)
+    return OK
 
 
 def _render(args: argparse.Namespace) -> int:

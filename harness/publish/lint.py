@@ -74,8 +74,7 @@ def lint(project: Project, charts: list[str], documented: list[str], workers: in
          with_helmfile: bool = True) -> tuple[int, list[str]]:
     """Lint `charts`, check README drift of `documented`, lint the helmfile; (runs, one line per failure)."""
     renderer = Renderer(project, workers)
-    for chart in charts:
-        renderer.ensure_dependencies(project.charts_dir / chart)
+    renderer.ensure_tree_dependencies(project.root)  # helmfile lint runs with --skip-deps
     tasks = lint_tasks(project, charts, with_helmfile)
     with ThreadPoolExecutor(max_workers=renderer.workers) as pool:
         results = list(pool.map(_run, tasks))

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..core.errors import HarnessError
 from ..core.project import Project
 from ..policy.exceptions import Accepted, load_exceptions, unused
+from ..render.renderer import Renderer
 from ..render.schemas import OpenAPISchemas
 from ..render.standalone import write_standalone
 from ..tools import chart_testing, kubeconform, kubescore
@@ -116,6 +117,7 @@ def _ct(project: Project) -> tuple[int, list[PeerFinding]]:
     if not config.exists():
         raise HarnessError(f"ct: no {config} (the chart-testing configuration)")
     etc = module_dir(project.root / "tools" / "chart-testing", CT_MODULE) / "etc"
+    Renderer(project).ensure_tree_dependencies(project.root)
     env = project.tool_env()
     # ct calls yamllint and yamale as commands: the venv's, pinned in pyproject.toml.
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"

@@ -41,7 +41,11 @@ class TreeDigests:
     def _tree(root: Path) -> str:
         lines = []
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
+            # A chart nested elsewhere in the tree (acme-lib's test consumer) is not part of this
+            # chart: its built archives must not change this chart's digest. Subcharts are.
+            subcharts = Path(dirpath) == root / "charts"
+            dirnames[:] = sorted(d for d in dirnames
+                                 if subcharts or not (Path(dirpath, d) / "Chart.yaml").exists())
             for name in sorted(filenames):
                 path = Path(dirpath, name)
                 lines.append(f"{path.relative_to(root)}\0{hashlib.sha256(path.read_bytes()).hexdigest()}")

@@ -119,6 +119,16 @@ class Renderer:
         path.write_text(job.inline_values)
         return path
 
+    def ensure_tree_dependencies(self, root: Path) -> None:
+        """Build the file:// archives of every chart of a checkout (charts/* and their test charts).
+
+        Built here, once and up front, because helm builds them inside the chart it is given
+        (through charts/tmpcharts-<pid>): helmfile or ct doing that on every run would rewrite the
+        working tree while other commands read or copy it.
+        """
+        for chart_dir in tree_charts(root):
+            self.ensure_dependencies(chart_dir)
+
     def ensure_dependencies(self, chart_dir: Path) -> None:
         """Run `helm dependency build` when a file:// dependency's archive is missing or outdated.
 
@@ -128,6 +138,10 @@ class Renderer:
         deps = file_dependencies(chart_dir)
         if not deps:
             return
+        missing = next((d for d in deps if not (d / "Chart.yaml").is_file()), None)
+        if missing:
+            raise HarnessError(f"{chart_dir / 'Chart.yaml'}: the file:// dependency {missing} is not a chart "
+                               "(no Chart.yaml there)")
         wanted = key_for(*(self.digests.chart(d) for d in sorted(deps)))
         stamp = self.project.cache_dir / "deps" / f"{key_for(str(chart_dir.resolve()))}.stamp"
         meta = load_yaml_file(chart_dir / "Chart.yaml") or {}
@@ -142,6 +156,11 @@ class Renderer:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(wanted)
         self.digests = TreeDigests()  # the chart now holds fresh archives
+
+
+def tree_charts(root: Path) -> list[Path]:
+    """The charts of a checkout: charts/* and the test charts in charts/*/tests/."""
+    return sorted(p.parent for p in [*root.glob("charts/*/Chart.yaml"), *root.glob("charts/*/tests/*/Chart.yaml")])
 
 
 def _helm_error(stderr: str) -> str:

@@ -9,6 +9,9 @@ from .process import Ran, ToolError, run
 
 # helmfile diff --detailed-exitcode: 0 no changes, 2 changes, anything else an error.
 DIFF_CHANGES = 2
+# helmfile would run `helm dependency build` in the checkout on every verb: the harness builds the
+# archives beforehand (Renderer.ensure_tree_dependencies), so no verb rewrites charts/*/charts.
+SKIP_DEPS = "--skip-deps"
 
 
 def build(helmfile: Path, file: Path, environment: str, cwd: Path, env: Mapping[str, str]) -> str:
@@ -33,7 +36,7 @@ def diff(helmfile: Path, environment: str, context: str, cwd: Path, env: Mapping
          state_values: Mapping[str, str] = {}) -> tuple[bool, str]:
     """(any change, diff text). Secrets are shown as digests, never as values."""
     done = run([helmfile, "--environment", environment, "--kube-context", context, *_state_values(state_values),
-                "diff", "--suppress-secrets", "--detailed-exitcode", "--context", "3"],
+                "diff", SKIP_DEPS, "--suppress-secrets", "--detailed-exitcode", "--context", "3"],
                cwd=cwd, env=env, timeout=600, what=f"helmfile -e {environment} diff")
     if done.returncode not in (0, DIFF_CHANGES):
         raise _failure(done, environment, "diff")
@@ -44,15 +47,20 @@ def apply(helmfile: Path, environment: str, context: str, cwd: Path, env: Mappin
           state_values: Mapping[str, str] = {}, selector: str | None = None, values: Sequence[Path] = ()) -> None:
     """`selector` limits it to matching releases (their `needs` are not applied); `values` files
     are merged last, over every values file the release names."""
-    select = ["--selector", selector] if selector else []
-    more = [arg for path in values for arg in ("--values", str(path))]
-    # No --file: helmfile finds helmfile.yaml(.gotmpl) in `cwd` itself.
-    done = run([helmfile, "--environment", environment, "--kube-context", context, *_state_values(state_values),
-                *select, "apply", "--suppress-secrets", *more],
+    done = run(apply_command(helmfile, environment, context, state_values, selector, values),
                cwd=cwd, env=env, timeout=900, what=f"helmfile -e {environment} apply")
     if not done.ok:
         raise _failure(done, environment, "apply")
 
 
+def apply_command(helmfile: Path, environment: str, context: str, state_values: Mapping[str, str] = {},
+                  selector: str | None = None, values: Sequence[Path] = ()) -> list[str]:
+    """`helmfile apply`'s argv; no --file: helmfile finds helmfile.yaml(.gotmpl) in its cwd."""
+    select = ["--selector", selector] if selector else []
+    more = [arg for path in values for arg in ("--values", str(path))]
+    return [str(helmfile), "--environment", environment, "--kube-context", context, *_state_values(state_values),
+            *select, "apply", SKIP_DEPS, "--suppress-secrets", *more]
+
+
 def lint_command(helmfile: Path, file: Path, environment: str) -> tuple[str, ...]:
-    return (str(helmfile), "-f", str(file), "-e", environment, "lint")
+    return (str(helmfile), "-f", str(file), "-e", environment, "lint", SKIP_DEPS)

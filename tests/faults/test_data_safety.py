@@ -16,6 +16,7 @@ from harness.deploy.smoke import runner
 from harness.live import snapshot
 from harness.deploy.release.deploy import tool_env
 from harness.deploy.target import target_for
+from harness.tools import helmfile
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +45,7 @@ def _helm(cluster, *args: str) -> str:
 def _helmfile_apply(cluster) -> str:
     """The deploy path (`helmfile -e local apply`), with its whole output kept for inspection."""
     project = Project.discover()
-    cmd = [str(project.tool("helmfile")), "--environment", "local", "--kube-context", cluster.context, "apply",
-           "--suppress-secrets"]
+    cmd = helmfile.apply_command(project.tool("helmfile"), "local", cluster.context)
     done = subprocess.run(cmd, cwd=project.root, env=tool_env(project, target_for("local")), capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]

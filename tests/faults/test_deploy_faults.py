@@ -24,6 +24,7 @@ from harness.deploy.release.deploy import helmfile_apply, tool_env
 from harness.deploy.pending import PENDING
 from harness.live.releases import revisions
 from harness.deploy.target import target_for
+from harness.tools import helmfile
 
 pytestmark = pytest.mark.e2e
 
@@ -109,8 +110,7 @@ def test_interrupted_helmfile_apply_converges_on_rerun(api, cluster, deployed):
     drift = _helm(cluster, "upgrade", RELEASE, str(cluster.project.charts_dir / RELEASE), "--reuse-values",
                   "--set", "image.tag=1.0.0-drift")
     assert drift.returncode == 0, drift.stderr
-    cmd = [str(project.tool("helmfile")), "--environment", "local", "--kube-context", cluster.context, "apply",
-           "--suppress-secrets"]
+    cmd = helmfile.apply_command(project.tool("helmfile"), "local", cluster.context)
     apply = subprocess.Popen(cmd, cwd=project.root, env=tool_env(project, target), stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -95,6 +95,7 @@ def test_readme_shows_the_contract() -> None:
 
 # command -> (arguments, what the one error line must say); {kubeconfig} is an existing file.
 BAD_INPUT = {
+    "deps": (("deps",), "no chart to build the dependencies of: no "),
     "render": (("render", "--chart", "nope"), "unknown chart `nope`"),
     "check": (("check", "--only", "schema", "--base-ref", "HEAD"), "--base-ref: only the upgrade checks"),
     "checks": (("checks", "--format", "xml"), "unrecognized arguments: --format xml"),

@@ -85,6 +85,20 @@ def test_helmfile_diff_failing_names_the_environment_and_the_last_lines(tmp_path
         helmfile.diff(fake, "staging", "ctx", tmp_path, {})
 
 
+def test_helmfile_diff_apply_and_lint_never_build_chart_dependencies(tmp_path: Path):
+    # helm would build them inside the checkout while other commands read it (Renderer builds them first)
+    argv_file = tmp_path / "argv"
+    fake = tmp_path / "helmfile"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nopen({str(argv_file)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n")
+    fake.chmod(0o755)
+    helmfile.diff(fake, "local", "ctx", tmp_path, {})
+    helmfile.apply(fake, "local", "ctx", tmp_path, {})
+    diff_argv, apply_argv = (line.split() for line in argv_file.read_text().splitlines())
+    assert diff_argv[diff_argv.index("diff") + 1] == "--skip-deps"
+    assert apply_argv[apply_argv.index("apply") + 1] == "--skip-deps"
+    assert helmfile.lint_command(fake, tmp_path / "helmfile.yaml", "local")[-2:] == ("lint", "--skip-deps")
+
+
 def test_kwokctl_failing_is_one_sentence_naming_the_command(tmp_path: Path):
     fake = _fake(tmp_path, "kwokctl", 1, stderr="port 16443 in use\n")
     with pytest.raises(ToolError, match=r"^cluster: `kwokctl start cluster` failed \(exit 1\): port 16443 in use$"):

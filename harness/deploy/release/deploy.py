@@ -15,6 +15,7 @@ from ..node import lifecycle as node_lifecycle
 from ..node.agents import NODE_LABELS, NODE_TOLERATION
 from ..node.settings import NodeSettings
 from ...core.project import Project
+from ...render.renderer import Renderer
 from ..pending import find_stuck, recover
 from ..target import Target
 from ...tools import helmfile as helmfile_tool
@@ -22,6 +23,7 @@ from ...tools import helmfile as helmfile_tool
 
 def helmfile_diff(project: Project, target: Target, context: str) -> tuple[bool, str]:
     """(any change, diff text). Secrets are shown as digests, never as values."""
+    Renderer(project).ensure_tree_dependencies(project.root)  # helmfile runs with --skip-deps
     return helmfile_tool.diff(project.tool("helmfile"), target.env, context, project.root, tool_env(project, target),
                               state_values(project, target))
 
@@ -54,6 +56,7 @@ def helmfile_apply(project: Project, target: Target, context: str, selector: str
     """`tree`: the helmfile, charts and values of another checkout (a previous release extracted
     from git) deployed with this project's tools and real-node values."""
     env = tool_env(project, target)
+    Renderer(project).ensure_tree_dependencies(tree or project.root)  # helmfile runs with --skip-deps
     # A release an interrupted apply left pending would refuse this one (see deploy/pending.py).
     recovered = recover(project.tool("helm"), find_stuck(api_client(target.kubeconfig, context)), context, env,
                         target.local)
